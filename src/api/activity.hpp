@@ -1,0 +1,23 @@
+// Activity stream entries: every create, update, delete, associate and disassociate writes one,
+// inside the same transaction as the change.
+#pragma once
+#include <string>
+
+#include "api/context.hpp"
+
+namespace baton::api {
+
+struct ActivityObject {
+  std::string type;  // "organization"
+  int64_t id = 0;
+  std::string name;  // snapshot of the identity field, for summaries after deletion
+};
+
+void RecordActivity(Ctx& ctx, std::string_view operation, const ActivityObject& o1,
+                    const json::object& changes, const ActivityObject* o2 = nullptr,
+                    std::string_view relationship = "");
+
+// Registers the activity_stream resource and the per-object activity_stream/ sub-lists.
+void RegisterActivityStream();
+
+}  // namespace baton::api

@@ -1,0 +1,268 @@
+#include "api/app.hpp"
+
+#include <boost/asio/post.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <boost/url/decode_view.hpp>
+#include <boost/url/parse_query.hpp>
+
+#include <chrono>
+#include <cstdio>
+
+#include "api/auth.hpp"
+#include "api/options.hpp"
+#include "api/registry.hpp"
+#include "core/crypto.hpp"
+#include "core/log.hpp"
+
+namespace baton::api {
+
+struct App::Impl {
+  store::Database& db;
+  Config cfg;
+  const Clock& clock;
+  Router router;
+  boost::asio::thread_pool pool{2};
+
+  Impl(store::Database& d, Config c, const Clock& k) : db(d), cfg(std::move(c)), clock(k) {}
+  http::Response Process(const http::Request& req, bool allow_slow, bool* needs_slow);
+};
+
+namespace {
+
+bool IsSafe(const std::string& m) { return m == "GET" || m == "HEAD" || m == "OPTIONS"; }
+
+std::string Decode(std::string_view s, bool plus_as_space) {
+  std::string out;
+  out.reserve(s.size());
+  for (size_t i = 0; i < s.size(); ++i) {
+    char c = s[i];
+    if (c == '%' && i + 2 < s.size() && isxdigit(static_cast<unsigned char>(s[i + 1])) &&
+        isxdigit(static_cast<unsigned char>(s[i + 2]))) {
+      out += static_cast<char>(std::stoi(std::string(s.substr(i + 1, 2)), nullptr, 16));
+      i += 2;
+    } else if (c == '+' && plus_as_space) {
+      out += ' ';
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+QueryParams ParseQuery(std::string_view q) {
+  QueryParams out;
+  size_t pos = 0;
+  while (pos < q.size()) {
+    size_t amp = q.find('&', pos);
+    std::string_view part = q.substr(pos, amp == std::string_view::npos ? std::string_view::npos : amp - pos);
+    if (!part.empty()) {
+      size_t eq = part.find('=');
+      std::string k = Decode(part.substr(0, eq), true);
+      std::string v = eq == std::string_view::npos ? "" : Decode(part.substr(eq + 1), true);
+      out.emplace_back(std::move(k), std::move(v));
+    }
+    if (amp == std::string_view::npos) break;
+    pos = amp + 1;
+  }
+  return out;
+}
+
+http::Response JsonResponse(int status, const json::value& body) {
+  http::Response r;
+  r.status = status;
+  r.body = Dump(body);
+  return r;
+}
+
+http::Response ErrorResponse(const Error& e) { return JsonResponse(e.status, e.body); }
+
+const char* kUnauth =
+    "Authentication credentials were not provided. To establish a login session, visit /api/login/.";
+
+}  // namespace
+
+App::App(store::Database& db, Config cfg, const Clock& clock)
+    : impl_(std::make_unique<Impl>(db, std::move(cfg), clock)) {
+  BuildRoutes(impl_->router);
+}
+
+App::~App() { impl_->pool.join(); }
+
+const Router& App::router() const { return impl_->router; }
+const Config& App::config() const { return impl_->cfg; }
+
+void App::Handle(http::Request&& req, http::Done done) {
+  bool needs_slow = false;
+  auto start = std::chrono::steady_clock::now();
+  http::Response r = impl_->Process(req, false, &needs_slow);
+  if (!needs_slow) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.3fs",
+                  std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+    r.Set("X-API-Total-Time", buf);
+    done(std::move(r));
+    return;
+  }
+  auto shared = std::make_shared<http::Request>(std::move(req));
+  boost::asio::post(impl_->pool, [this, shared, done = std::move(done), start]() {
+    bool unused = false;
+    http::Response r = impl_->Process(*shared, true, &unused);
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.3fs",
+                  std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+    r.Set("X-API-Total-Time", buf);
+    done(std::move(r));
+  });
+}
+
+http::Response App::HandleSync(const http::Request& req) {
+  bool unused = false;
+  return impl_->Process(req, true, &unused);
+}
+
+http::Response App::Impl::Process(const http::Request& hreq, bool allow_slow, bool* needs_slow) {
+  auto t0 = std::chrono::steady_clock::now();
+  http::Response resp;
+  const Route* route = nullptr;
+  std::string path = Decode(hreq.path, false);
+  auto finish = [&](http::Response r) {
+    r.Set("X-API-Product-Name", "AWX");
+    r.Set("X-API-Product-Version", cfg.product_version);
+    r.Set("X-API-Node", cfg.node_name);
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.3fs",
+                  std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+    r.Set("X-API-Time", buf);
+    if (route) {
+      r.Set("Allow", route->Allow());
+      if (route->deprecated)
+        r.Set("Warning",
+              "299 awx \"This resource has been deprecated and will be removed in a future release.\"");
+    }
+    return r;
+  };
+  try {
+    // Trailing slash rule (contract §1.2).
+    if (path.empty() || path.back() != '/') {
+      if (hreq.method == "GET" || hreq.method == "HEAD" || hreq.method == "OPTIONS") {
+        std::vector<std::string> ps;
+        if (router.Match(path + "/", ps)) {
+          http::Response r;
+          r.status = 301;
+          r.Set("Location", hreq.path + "/" + (hreq.query.empty() ? "" : "?" + hreq.query));
+          r.body = "";
+          r.content_type = "text/html; charset=utf-8";
+          return finish(std::move(r));
+        }
+      } else {
+        path += "/";
+      }
+    }
+    std::vector<std::string> raw_params;
+    route = router.Match(path, raw_params);
+    if (!route)
+      return finish(JsonResponse(404, json::object{{"detail", "The requested resource could not be found."}}));
+
+    store::Connection& conn = db.Local();
+    Micros now = clock.Now();
+    AuthOutcome auth = Authenticate(conn, hreq, now, allow_slow);
+    if (auth.needs_slow) {
+      *needs_slow = true;
+      return {};
+    }
+    Ctx ctx{conn, auth.caller, cfg, now, &hreq};
+    auto unauthorized = [&](const char* detail) {
+      http::Response r = JsonResponse(401, json::object{{"detail", detail}});
+      r.Set("WWW-Authenticate", "Bearer realm=api authorization_url=/api/o/authorize/");
+      return finish(std::move(r));
+    };
+    if (auth.bad_basic && !route->anonymous)
+      return unauthorized("Invalid username/password. To establish a login session, visit /api/login/.");
+    if (!route->anonymous && !ctx.caller.authenticated()) return unauthorized(kUnauth);
+    const std::string& method = hreq.method;
+    if (auth.method == AuthMethod::kSession && !IsSafe(method)) {
+      std::string cookie = hreq.Cookie("csrftoken");
+      std::string_view header = hreq.Header("x-csrftoken");
+      if (cookie.empty() || header.empty() || !SecureEquals(cookie, header))
+        return finish(JsonResponse(403, json::object{{"detail", "CSRF Failed: CSRF token missing or incorrect."}}));
+    }
+    if (auth.method == AuthMethod::kSession) {
+      conn.Exec("UPDATE sessions SET expires = ? WHERE key_hash = ?",
+                {FormatIso(now + int64_t{cfg.session_timeout_seconds} * 1000000),
+                 Sha256Hex(hreq.Cookie("awx_sessionid"))});
+    }
+
+    ApiRequest req;
+    req.method = method == "HEAD" ? "GET" : method;
+    req.path = path;
+    req.raw_query = hreq.query;
+    req.query = ParseQuery(hreq.query);
+    req.http = &hreq;
+    // Resolve path parameters ({resource} segments) to ids.
+    size_t pi = 0;
+    for (const auto& seg : route->segs) {
+      if (seg.empty() || seg.front() != '{') continue;
+      std::string res = seg.substr(1, seg.size() - 2);
+      const ResourceDef* def = Registry::Get().Find(res);
+      req.ids.push_back(def ? ResolveParam(ctx, *def, raw_params[pi]) : 0);
+      ++pi;
+    }
+
+    if (method == "OPTIONS") {
+      auto r = RouteOptions(ctx, *route, req);
+      if (!r.ok()) return finish(ErrorResponse(r.error()));
+      return finish(JsonResponse(200, r.value()));
+    }
+    auto it = route->handlers.find(req.method);
+    if (it == route->handlers.end())
+      return finish(ErrorResponse(Error::MethodNotAllowed(method)));
+    if (!IsSafe(method) && ctx.caller.read_only_token)
+      return finish(ErrorResponse(Error::Forbidden()));
+
+    if (method == "POST" || method == "PUT" || method == "PATCH") {
+      std::string_view ct = hreq.Header("content-type");
+      bool form_route = route->pattern == "/api/login/" || route->pattern == "/api/o/token/";
+      std::string_view body = hreq.body;
+      size_t first = body.find_first_not_of(" \t\r\n");
+      if (first != std::string_view::npos && !form_route) {
+        if (!ct.empty() && ct.find("application/json") == std::string_view::npos)
+          return finish(JsonResponse(415, json::object{{"detail", "You did not use correct Content-Type in your HTTP request. If you are using our REST API, the Content-Type must be application/json"}}));
+        std::string err;
+        auto v = ParseJson(body, &err);
+        if (!v) return finish(JsonResponse(400, json::object{{"detail", "JSON parse error - " + err + "\nPossible cause: trailing comma."}}));
+        if (!v->is_object())
+          return finish(JsonResponse(400, json::object{{"detail", "JSON parse error - not a JSON object"}}));
+        req.body = std::move(v->as_object());
+        req.has_body = true;
+      }
+    }
+
+    Result<Reply> result = it->second(ctx, req);
+    if (!result.ok()) return finish(ErrorResponse(result.error()));
+    Reply& rep = result.value();
+    http::Response r;
+    r.status = rep.status;
+    if (!rep.raw.empty() || !rep.content_type.empty()) {
+      r.body = std::move(rep.raw);
+      if (!rep.content_type.empty()) r.content_type = rep.content_type;
+    } else if (!rep.no_body && rep.status != 204) {
+      r.body = Dump(rep.body);
+    }
+    for (auto& h : rep.headers) r.headers.push_back(std::move(h));
+    if (auth.method == AuthMethod::kSession)
+      r.Set("Session-Timeout", std::to_string(cfg.session_timeout_seconds));
+    return finish(std::move(r));
+  } catch (const store::DbError& e) {
+    if (e.constraint) {
+      spdlog::warn("constraint violation on {} {}: {}", hreq.method, hreq.path, e.what());
+      return finish(JsonResponse(400, json::object{{"detail", "The request conflicts with existing data."}}));
+    }
+    spdlog::error("database error on {} {}: {}", hreq.method, hreq.path, e.what());
+    return finish(JsonResponse(500, json::object{{"detail", "A server error has occurred."}}));
+  } catch (const std::exception& e) {
+    spdlog::error("unhandled error on {} {}: {}", hreq.method, hreq.path, e.what());
+    return finish(JsonResponse(500, json::object{{"detail", "A server error has occurred."}}));
+  }
+}
+
+}  // namespace baton::api

@@ -1,0 +1,41 @@
+// Authentication of a request: Bearer token, session cookie (+CSRF), HTTP Basic. The Bearer
+// header wins over a session cookie; Basic/Bearer requests are never CSRF-checked.
+#pragma once
+#include <string>
+
+#include "api/context.hpp"
+
+namespace baton::api {
+
+enum class AuthMethod { kNone, kBasic, kBearer, kSession };
+
+struct AuthOutcome {
+  rbac::Caller caller;
+  AuthMethod method = AuthMethod::kNone;
+  bool bad_basic = false;   // Basic credentials given but wrong
+  bool needs_slow = false;  // Basic password must be verified off the I/O thread
+};
+
+// Resolves the caller. With `allow_slow` false, a Basic password that is not in the verified
+// cache is not checked; `needs_slow` is set instead.
+AuthOutcome Authenticate(store::Connection& db, const http::Request& req, Micros now,
+                         bool allow_slow);
+
+// Loads the caller fields of user `id` (superuser, auditor).
+rbac::Caller LoadCaller(store::Connection& db, int64_t id);
+
+// Tokens: creates one and returns {id, raw token}; raw value is shown only once.
+std::pair<int64_t, std::string> CreateToken(store::Connection& db, int64_t user_id,
+                                            const std::string& description,
+                                            const std::string& scope, Micros now);
+// Sessions (cookie awx_sessionid): returns the raw session key.
+std::string CreateSession(store::Connection& db, int64_t user_id, Micros now, int timeout_s);
+void DeleteSession(store::Connection& db, const std::string& raw_key);
+
+// Verifies a password for username (slow); returns the user id or 0.
+int64_t CheckPassword(store::Connection& db, const std::string& username,
+                      const std::string& password);
+// Forget cached password verifications of a user (after a password change).
+void ForgetVerifiedPasswords(int64_t user_id);
+
+}  // namespace baton::api

@@ -1,0 +1,21 @@
+// Route handlers generated from resource declarations: list, create, detail, update, delete,
+// sub-lists (list, create, attach, detach) and actions.
+#pragma once
+#include "api/router.hpp"
+
+namespace baton::api {
+
+void AddResourceRoutes(Router& router, const ResourceDef& def);
+// The object's named URL (contract §14), or "" when the resource has none.
+std::string NamedUrl(Ctx& ctx, const ResourceDef& def, const Obj& obj);
+// Detail representation incl. related.named_url (detail GET and create responses).
+json::object SerializeDetail(Ctx& ctx, const ResourceDef& def, const Obj& obj);
+// Binds `id` once per '?' in `sql`.
+store::Params RepeatParam(const std::string& sql, int64_t id);
+
+// Registration of every resource group (one function per file under api/resources).
+void RegisterIdentityResources();
+void RegisterCredentialTypes();
+void AddRootRoutes(Router& router);
+
+}  // namespace baton::api

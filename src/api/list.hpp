@@ -1,0 +1,29 @@
+// The generic list machinery every list and sub-list uses: AWX field lookups with relation
+// traversal and or__/not__/chain__ prefixes, search, ordering, type filter, role_level, and
+// page-number pagination with path-only next/previous links.
+#pragma once
+#include <string>
+
+#include "api/resource.hpp"
+
+namespace baton::api {
+
+struct FilterSql {
+  std::string where;  // "" or a predicate on alias t
+  store::Params params;
+  std::string order;  // ORDER BY clause body
+};
+
+// Compiles the query string filters and ordering of a list of `def`. Errors are 400/403 with
+// {"detail": ...} bodies as AWX gives them.
+Result<FilterSql> CompileListQuery(Ctx& ctx, const ResourceDef& def, const QueryParams& query);
+
+// Serves a paginated list of `def` restricted by `scope` (predicate on alias t, with its params)
+// and by the caller's read filter.
+Result<Reply> ListObjects(Ctx& ctx, ApiRequest& req, const ResourceDef& def,
+                          const std::string& scope = "", const store::Params& scope_params = {});
+
+// Builds the page link for `page` from the request's own path and query (other params kept).
+std::string PageLink(const ApiRequest& req, int64_t page, bool rewrite_page_size);
+
+}  // namespace baton::api

@@ -1,0 +1,108 @@
+#include "api/resources/common.hpp"
+
+namespace baton::api {
+
+FieldDef IdField() {
+  FieldDef f = F("id", FieldType::kId);
+  f.read_only = true;
+  return f;
+}
+
+FieldDef NameField(int max_length) { return Str("name", max_length, true); }
+
+FieldDef DescriptionField() { return Text("description"); }
+
+std::string HasRoleSql(Ctx& ctx, std::string_view ct, std::string_view field, store::Params& p,
+                       std::string_view column) {
+  return std::string(column) + " IN (" + rbac::AccessibleIdsSql(ct, field, ctx.caller.id, p) + ")";
+}
+
+bool HasRole(Ctx& ctx, std::string_view ct, int64_t id, std::string_view field) {
+  return rbac::HasObjectRole(ctx.db, ctx.caller, ct, id, field);
+}
+
+Status RequireRole(Ctx& ctx, std::string_view ct, int64_t id, std::string_view field) {
+  if (HasRole(ctx, ct, id, field)) return OkStatus();
+  return Error::Forbidden();
+}
+
+std::string RoleMembersSql(std::string_view ct, std::string_view field) {
+  return "t.id IN (SELECT m.user_id FROM role_members m JOIN roles r ON r.id = m.role_id WHERE "
+         "r.content_type = '" + std::string(ct) + "' AND r.role_field = '" + std::string(field) +
+         "' AND r.object_id = ?)";
+}
+
+std::string ObjectRolesSql(std::string_view ct) {
+  return "t.content_type = '" + std::string(ct) + "' AND t.object_id = ?";
+}
+
+std::string AccessListSql(std::string_view ct) {
+  return "t.id IN (SELECT m.user_id FROM roles r JOIN role_ancestors ra ON ra.role_id = r.id "
+         "JOIN role_members m ON m.role_id = ra.ancestor_id WHERE r.content_type = '" +
+         std::string(ct) + "' AND r.object_id = ?)";
+}
+
+SubListDef ObjectRolesSubList(std::string_view ct) {
+  SubListDef s;
+  s.name = "object_roles";
+  s.child = "roles";
+  s.filter = ObjectRolesSql(ct);
+  s.title = "Object Roles";
+  s.deprecated = true;
+  return s;
+}
+
+SubListDef AccessListSubList(std::string_view ct) {
+  SubListDef s;
+  s.name = "access_list";
+  s.child = "users";
+  s.filter = AccessListSql(ct);
+  s.title = "Access List";
+  s.deprecated = true;
+  return s;
+}
+
+SubListDef ActivityStreamSubList(std::string_view type) {
+  SubListDef s;
+  s.name = "activity_stream";
+  s.child = "activity_stream";
+  s.filter = "(t.object1 = '" + std::string(type) + "' AND t.object1_id = ?) OR (t.object2 = '" +
+             std::string(type) + "' AND t.object2_id = ?)";
+  s.title = "Activity Stream List";
+  return s;
+}
+
+SubListDef RoleUsersSubList(std::string name, std::string ct, std::string field, bool can_create) {
+  SubListDef s;
+  s.name = std::move(name);
+  s.child = "users";
+  s.filter = RoleMembersSql(ct, field);
+  s.can_attach = true;
+  s.can_create = can_create;
+  s.title = "Users";
+  s.attach = [ct, field](Ctx& ctx, int64_t parent, int64_t user) -> Status {
+    if (auto r = rbac::RoleId(ctx.db, ct, parent, field)) rbac::AddMember(ctx.db, *r, user);
+    return OkStatus();
+  };
+  s.detach = [ct, field](Ctx& ctx, int64_t parent, int64_t user) -> Status {
+    if (auto r = rbac::RoleId(ctx.db, ct, parent, field)) rbac::RemoveMember(ctx.db, *r, user);
+    return OkStatus();
+  };
+  s.after_create = s.attach;
+  s.can_attach_fn = [ct](Ctx& ctx, int64_t parent, int64_t, bool) -> Status {
+    return RequireRole(ctx, ct, parent, "admin_role");
+  };
+  return s;
+}
+
+void AddRelated(json::object& out, std::string_view key, const std::string& url) {
+  out["related"].as_object()[key] = url;
+}
+
+std::string Url(std::string_view res, int64_t id, std::string_view sub) {
+  std::string u = "/api/v2/" + std::string(res) + "/" + std::to_string(id) + "/";
+  if (!sub.empty()) u += std::string(sub) + "/";
+  return u;
+}
+
+}  // namespace baton::api
