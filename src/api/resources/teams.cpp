@@ -73,7 +73,8 @@ void RegisterTeams() {
     s.name = "roles";
     s.child = "roles";
     s.filter = "t.id IN (SELECT rp.role_id FROM role_parents rp JOIN roles r ON r.id = rp.parent_id "
-               "WHERE r.content_type = 'team' AND r.role_field = 'member_role' AND r.object_id = ?)";
+               "WHERE r.content_type = 'team' AND r.role_field = 'member_role' AND r.object_id = ?) "
+               "AND NOT (t.content_type = 'team' AND t.object_id = ?)";
     s.can_attach = true;
     s.deprecated = true;
     s.title = "Team Roles";
