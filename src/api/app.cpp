@@ -5,7 +5,10 @@
 #include <boost/url/decode_view.hpp>
 #include <boost/url/parse_query.hpp>
 
+#include <atomic>
 #include <chrono>
+#include <optional>
+#include <unordered_map>
 #include <cstdio>
 
 #include "api/auth.hpp"
@@ -16,6 +19,21 @@
 
 namespace baton::api {
 
+// Answers to authenticated GETs, reused while the database generation is unchanged (any write
+// through this Database bumps it). One cache per I/O thread: no locking on the hot path.
+struct CachedAnswer {
+  uint64_t generation;
+  int status;
+  std::string body;
+  std::string content_type;
+  std::vector<std::pair<std::string, std::string>> headers;
+};
+// Authorization header -> caller, valid while the generation is unchanged.
+struct CachedCaller {
+  uint64_t generation;
+  AuthOutcome auth;
+};
+
 struct App::Impl {
   store::Database& db;
   Config cfg;
@@ -24,7 +42,20 @@ struct App::Impl {
   boost::asio::thread_pool pool{2};
 
   Impl(store::Database& d, Config c, const Clock& k) : db(d), cfg(std::move(c)), clock(k) {}
+  uint64_t instance = NextInstance();
   http::Response Process(const http::Request& req, bool allow_slow, bool* needs_slow);
+  static uint64_t NextInstance() {
+    static std::atomic<uint64_t> n{1};
+    return n++;
+  }
+  std::unordered_map<std::string, CachedAnswer>& Answers() {
+    thread_local std::unordered_map<uint64_t, std::unordered_map<std::string, CachedAnswer>> m;
+    return m[instance];
+  }
+  std::unordered_map<std::string, CachedCaller>& Callers() {
+    thread_local std::unordered_map<uint64_t, std::unordered_map<std::string, CachedCaller>> m;
+    return m[instance];
+  }
 };
 
 namespace {
@@ -165,10 +196,23 @@ http::Response App::Impl::Process(const http::Request& hreq, bool allow_slow, bo
 
     store::Connection& conn = db.Local();
     Micros now = clock.Now();
-    AuthOutcome auth = Authenticate(conn, hreq, now, allow_slow);
-    if (auth.needs_slow) {
-      *needs_slow = true;
-      return {};
+    uint64_t generation = db.Generation();
+    std::string_view authz = hreq.Header("authorization");
+    AuthOutcome auth;
+    auto& callers = Callers();
+    auto cached_caller = authz.empty() ? callers.end() : callers.find(std::string(authz));
+    if (cached_caller != callers.end() && cached_caller->second.generation == generation) {
+      auth = cached_caller->second.auth;
+    } else {
+      auth = Authenticate(conn, hreq, now, allow_slow);
+      if (auth.needs_slow) {
+        *needs_slow = true;
+        return {};
+      }
+      if (!authz.empty() && auth.caller.authenticated()) {
+        if (callers.size() > 4096) callers.clear();
+        callers[std::string(authz)] = CachedCaller{generation, auth};
+      }
     }
     Ctx ctx{conn, auth.caller, cfg, now, &hreq};
     auto unauthorized = [&](const char* detail) {
@@ -216,6 +260,22 @@ http::Response App::Impl::Process(const http::Request& hreq, bool allow_slow, bo
     auto it = route->handlers.find(req.method);
     if (it == route->handlers.end())
       return finish(ErrorResponse(Error::MethodNotAllowed(method)));
+    bool cacheable = req.method == "GET" && route->cacheable && auth.method != AuthMethod::kSession &&
+                     ctx.caller.authenticated();
+    std::string cache_key;
+    if (cacheable) {
+      cache_key = std::to_string(ctx.caller.id) + (ctx.caller.read_only_token ? "r " : "w ") + hreq.target;
+      auto& answers = Answers();
+      auto hit = answers.find(cache_key);
+      if (hit != answers.end() && hit->second.generation == generation) {
+        http::Response r;
+        r.status = hit->second.status;
+        r.body = hit->second.body;
+        r.content_type = hit->second.content_type;
+        r.headers = hit->second.headers;
+        return finish(std::move(r));
+      }
+    }
     if (!IsSafe(method) && ctx.caller.read_only_token)
       return finish(ErrorResponse(Error::Forbidden()));
 
@@ -237,7 +297,21 @@ http::Response App::Impl::Process(const http::Request& hreq, bool allow_slow, bo
       }
     }
 
-    Result<Reply> result = it->second(ctx, req);
+    std::optional<Result<Reply>> maybe;
+    if (req.method == "GET") {
+      // One snapshot (and one lock acquisition) for all the reads of a request.
+      conn.BeginRead();
+      try {
+        maybe.emplace(it->second(ctx, req));
+      } catch (...) {
+        conn.Rollback();
+        throw;
+      }
+      conn.Commit();
+    } else {
+      maybe.emplace(it->second(ctx, req));
+    }
+    Result<Reply>& result = *maybe;
     if (!result.ok()) return finish(ErrorResponse(result.error()));
     Reply& rep = result.value();
     http::Response r;
@@ -251,6 +325,11 @@ http::Response App::Impl::Process(const http::Request& hreq, bool allow_slow, bo
     for (auto& h : rep.headers) r.headers.push_back(std::move(h));
     if (auth.method == AuthMethod::kSession)
       r.Set("Session-Timeout", std::to_string(cfg.session_timeout_seconds));
+    if (cacheable && r.status == 200 && !ctx.no_cache) {
+      auto& answers = Answers();
+      if (answers.size() > 2048) answers.clear();
+      answers[cache_key] = CachedAnswer{generation, r.status, r.body, r.content_type, r.headers};
+    }
     return finish(std::move(r));
   } catch (const store::DbError& e) {
     if (e.constraint) {

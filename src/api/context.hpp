@@ -30,6 +30,9 @@ struct Ctx {
   const Config& cfg;
   Micros now = 0;
   const http::Request* http = nullptr;
+  // Set by handlers whose answer depends on more than the stored data (e.g. the live elapsed
+  // time of a running job): such answers are not cached.
+  bool no_cache = false;
   std::string now_iso() const { return FormatIso(now); }
 };
 

@@ -376,6 +376,10 @@ Result<Obj> UpdateObject(Ctx& ctx, const ResourceDef& def, const Obj& existing,
 Status DeleteObject(Ctx& ctx, const ResourceDef& def, const Obj& obj) {
   BATON_TRY(CheckWriteScope(ctx));
   if (def.can_delete) BATON_TRY(def.can_delete(ctx, obj));
+  return RemoveObject(ctx, def, obj);
+}
+
+Status RemoveObject(Ctx& ctx, const ResourceDef& def, const Obj& obj) {
   store::Tx tx(ctx.db);
   if (def.before_delete) BATON_TRY(def.before_delete(ctx, obj));
   int64_t id = IdOf(obj);

@@ -21,6 +21,9 @@ Result<Obj> CreateObject(Ctx& ctx, const ResourceDef& def, const json::object& b
 Result<Obj> UpdateObject(Ctx& ctx, const ResourceDef& def, const Obj& existing,
                          const json::object& body, bool partial);
 Status DeleteObject(Ctx& ctx, const ResourceDef& def, const Obj& obj);
+// DeleteObject without the permission check, for cascades the caller's delete already allowed
+// (an organization's teams). Removes the object's roles and writes the activity entry.
+Status RemoveObject(Ctx& ctx, const ResourceDef& def, const Obj& obj);
 
 // Stored SQL value of a coerced field value.
 store::Value ToSqlValue(const FieldDef& f, const json::value& v);

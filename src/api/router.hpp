@@ -18,6 +18,7 @@ struct Route {
   std::map<std::string, HandlerFn> handlers;  // by method (GET, POST, PUT, PATCH, DELETE)
   bool anonymous = false;
   bool deprecated = false;
+  bool cacheable = true;  // GET answers may be served from the response cache
   std::string title;
   RouteKind kind = RouteKind::kOther;
   const ResourceDef* resource = nullptr;  // listed/detailed resource

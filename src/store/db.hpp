@@ -2,6 +2,7 @@
 // SQLite and PostgreSQL: `?` placeholders (the PostgreSQL driver renumbers them), INTEGER
 // booleans, TEXT timestamps in AWX's ISO format, TEXT JSON, `RETURNING id` on inserts.
 #pragma once
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -51,6 +52,8 @@ class Connection {
   virtual void ExecScript(std::string_view sql) = 0;
   // Transactions nest: the outermost Begin/Commit is real, inner ones are savepoints.
   virtual void Begin() = 0;
+  // A read-only transaction: one consistent snapshot (and one lock acquisition) for a request.
+  virtual void BeginRead() = 0;
   virtual void Commit() = 0;
   virtual void Rollback() = 0;
   virtual int Depth() const = 0;
@@ -94,6 +97,13 @@ class Database {
   // Applies pending migrations in one transaction each; returns the schema version.
   int Migrate();
   virtual std::string Dialect() const = 0;
+  // Increases after every committed write made through this Database. Readers use it to tell
+  // whether data they derived earlier (caches) is still current. Thread-safe.
+  uint64_t Generation() const { return generation_.load(std::memory_order_acquire); }
+  void BumpGeneration() { generation_.fetch_add(1, std::memory_order_acq_rel); }
+
+ private:
+  std::atomic<uint64_t> generation_{1};
 };
 
 // SQLite in WAL mode at `path` (":memory:" style paths are shared per process via a uri).

@@ -14,7 +14,7 @@ namespace {
 
 class SqliteConnection : public Connection {
  public:
-  explicit SqliteConnection(const std::string& path) {
+  SqliteConnection(const std::string& path, Database* owner) : owner_(owner) {
     int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI;
     if (sqlite3_open_v2(path.c_str(), &db_, flags, nullptr) != SQLITE_OK) {
       std::string msg = db_ ? sqlite3_errmsg(db_) : "cannot open database";
@@ -55,6 +55,7 @@ class SqliteConnection : public Connection {
 
   Rows Query(std::string_view sql, const Params& params = {}) override {
     sqlite3_stmt* st = Prepare(sql);
+    NoteWrite(st);
     Bind(st, params);
     Rows out;
     int n = sqlite3_column_count(st);
@@ -81,11 +82,13 @@ class SqliteConnection : public Connection {
     }
     sqlite3_reset(st);
     sqlite3_clear_bindings(st);
+    if (depth_ == 0) Published();
     return out;
   }
 
   int64_t Exec(std::string_view sql, const Params& params = {}) override {
     sqlite3_stmt* st = Prepare(sql);
+    NoteWrite(st);
     Bind(st, params);
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -93,10 +96,13 @@ class SqliteConnection : public Connection {
     if (rc != SQLITE_DONE) Fail(st, rc);
     sqlite3_reset(st);
     sqlite3_clear_bindings(st);
-    return sqlite3_changes(db_);
+    int64_t changes = sqlite3_changes(db_);
+    if (depth_ == 0) Published();
+    return changes;
   }
 
   void ExecScript(std::string_view sql) override {
+    wrote_ = true;
     char* err = nullptr;
     std::string s(sql);
     if (sqlite3_exec(db_, s.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
@@ -104,29 +110,59 @@ class SqliteConnection : public Connection {
       sqlite3_free(err);
       throw DbError(msg, false);
     }
+    if (depth_ == 0) Published();
   }
 
   void Begin() override {
-    if (depth_ == 0) Exec("BEGIN IMMEDIATE");
-    else Exec("SAVEPOINT sp" + std::to_string(depth_));
+    if (depth_ == 0) Control("BEGIN IMMEDIATE");
+    else Control("SAVEPOINT sp" + std::to_string(depth_));
+    ++depth_;
+  }
+  void BeginRead() override {
+    if (depth_ == 0) Control("BEGIN");
+    else Control("SAVEPOINT sp" + std::to_string(depth_));
     ++depth_;
   }
   void Commit() override {
     --depth_;
-    if (depth_ == 0) Exec("COMMIT");
-    else Exec("RELEASE SAVEPOINT sp" + std::to_string(depth_));
+    if (depth_ == 0) {
+      Control("COMMIT");
+      Published();
+    } else {
+      Control("RELEASE SAVEPOINT sp" + std::to_string(depth_));
+    }
   }
   void Rollback() override {
     --depth_;
-    if (depth_ == 0) Exec("ROLLBACK");
+    if (depth_ == 0) {
+      Control("ROLLBACK");
+      Published();
+    }
     else {
-      Exec("ROLLBACK TO SAVEPOINT sp" + std::to_string(depth_));
-      Exec("RELEASE SAVEPOINT sp" + std::to_string(depth_));
+      Control("ROLLBACK TO SAVEPOINT sp" + std::to_string(depth_));
+      Control("RELEASE SAVEPOINT sp" + std::to_string(depth_));
     }
   }
   int Depth() const override { return depth_; }
 
  private:
+  // Transaction control statements do not count as data writes.
+  void Control(const std::string& sql) {
+    sqlite3_stmt* st = Prepare(sql);
+    int rc = sqlite3_step(st);
+    if (rc != SQLITE_DONE) Fail(st, rc);
+    sqlite3_reset(st);
+  }
+  void NoteWrite(sqlite3_stmt* st) {
+    if (sqlite3_stmt_readonly(st)) return;
+    wrote_ = true;
+  }
+  // Called after a statement outside a transaction, or at the outermost commit/rollback.
+  void Published() {
+    if (wrote_) owner_->BumpGeneration();
+    wrote_ = false;
+  }
+
   sqlite3_stmt* Prepare(std::string_view sql) {
     std::string key(sql);
     auto it = cache_.find(key);
@@ -164,8 +200,10 @@ class SqliteConnection : public Connection {
     throw DbError(msg, constraint);
   }
 
+  Database* owner_;
   sqlite3* db_ = nullptr;
   int depth_ = 0;
+  bool wrote_ = false;
   std::unordered_map<std::string, sqlite3_stmt*> cache_;
 };
 
@@ -176,7 +214,7 @@ class SqliteDatabase : public Database {
     // One connection per (thread, database); connections live as long as the thread.
     thread_local std::unordered_map<uint64_t, std::unique_ptr<SqliteConnection>> conns;
     auto& c = conns[id_];
-    if (!c) c = std::make_unique<SqliteConnection>(path_);
+    if (!c) c = std::make_unique<SqliteConnection>(path_, this);
     return *c;
   }
   std::string Dialect() const override { return "sqlite"; }
@@ -193,6 +231,13 @@ class SqliteDatabase : public Database {
 }  // namespace
 
 std::unique_ptr<Database> OpenSqlite(const std::string& path) {
+  static bool configured = [] {
+    // No global allocation statistics: they take a process-wide mutex on every malloc.
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+    sqlite3_config(SQLITE_CONFIG_MULTITHREAD);
+    return true;
+  }();
+  (void)configured;
   return std::make_unique<SqliteDatabase>(path);
 }
 

@@ -441,3 +441,38 @@ TEST(ActivityStream, VisibilityForNonAdmins) {
 
 }  // namespace
 }  // namespace baton::testing
+
+namespace baton::testing {
+namespace {
+
+// Regression: deleting an organization left its teams' roles behind, so team members kept
+// access granted through the team and the next team could not be created.
+TEST(Regression, DeletingOrgRemovesTeamRolesAndGrants) {
+  Api api;
+  int64_t x = api.Org("X");
+  int64_t y = api.Org("Y");
+  int64_t t = api.Team("T", x);
+  int64_t eve = api.User("eve");
+  std::string turl = "/api/v2/teams/" + std::to_string(t) + "/";
+  std::string yurl = "/api/v2/organizations/" + std::to_string(y) + "/";
+  int64_t member = api.RoleOf(turl, "member_role");
+  api.Post("/api/v2/roles/" + std::to_string(member) + "/users/", json::object{{"id", eve}}).Expect(204);
+  api.Post("/api/v2/roles/" + std::to_string(api.RoleOf(yurl, "read_role")) + "/teams/", json::object{{"id", t}}).Expect(204);
+  api.Get(yurl).As("eve").Expect(200);
+  api.Delete("/api/v2/organizations/" + std::to_string(x) + "/").Expect(204);
+  api.Get("/api/v2/roles/" + std::to_string(member) + "/").Expect(404);
+  api.Get(yurl).As("eve").Expect(403);
+  EXPECT_EQ(api.Get("/api/v2/users/" + std::to_string(eve) + "/roles/").Expect(200).count(), 0);
+  api.Post("/api/v2/teams/", json::object{{"name", "new"}, {"organization", y}}).Expect(201);
+}
+
+// Regression: ids were reused after the newest row was deleted (AWX never reuses them).
+TEST(Regression, IdsAreNeverReused) {
+  Api api;
+  int64_t a = api.Org("A");
+  api.Delete("/api/v2/organizations/" + std::to_string(a) + "/").Expect(204);
+  EXPECT_GT(api.Org("B"), a);
+}
+
+}  // namespace
+}  // namespace baton::testing

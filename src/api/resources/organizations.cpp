@@ -88,6 +88,13 @@ void RegisterOrganizations() {
     return OkStatus();
   };
   d.decorate = Decorate;
+  d.before_delete = [](Ctx& ctx, const Obj& o) -> Status {
+    // Teams go with their organization, and with them their roles and grants.
+    const ResourceDef& teams = Registry::Get().Must("teams");
+    for (const auto& t : LoadWhere(ctx, teams, "t.organization_id = ?", {IdOf(o)}))
+      BATON_TRY(RemoveObject(ctx, teams, t));
+    return OkStatus();
+  };
 
   d.sublists.push_back(RoleUsersSubList("users", "organization", "member_role", true));
   d.sublists.push_back(RoleUsersSubList("admins", "organization", "admin_role", true));
@@ -111,7 +118,7 @@ void RegisterOrganizations() {
       const ResourceDef& td = Registry::Get().Must("teams");
       auto obj = Load(ctx, td, team);
       if (!obj || IdOf(*obj, "organization") != org) return OkStatus();
-      return DeleteObject(ctx, td, *obj);
+      return RemoveObject(ctx, td, *obj);
     };
     d.sublists.push_back(std::move(s));
   }

@@ -82,6 +82,7 @@ std::string SafeNext(const std::string& next) {
 void AddRootRoutes(Router& router) {
   {
     Route& r = router.Add("/api/");
+    r.cacheable = false;
     r.anonymous = true;
     r.title = "REST API";
     r.handlers["GET"] = [](Ctx& ctx, ApiRequest&) -> Result<Reply> {
@@ -123,6 +124,7 @@ void AddRootRoutes(Router& router) {
   }
   {
     Route& r = router.Add("/api/v2/ping/");
+    r.cacheable = false;
     r.anonymous = true;
     r.title = "Ping";
     r.handlers["GET"] = [](Ctx& ctx, ApiRequest&) -> Result<Reply> {
@@ -178,6 +180,7 @@ void AddRootRoutes(Router& router) {
   }
   {
     Route& r = router.Add("/api/login/");
+    r.cacheable = false;
     r.anonymous = true;
     r.title = "Log in";
     r.handlers["GET"] = [](Ctx& ctx, ApiRequest& req) -> Result<Reply> {
@@ -229,6 +232,7 @@ void AddRootRoutes(Router& router) {
   }
   {
     Route& r = router.Add("/api/logout/");
+    r.cacheable = false;
     r.anonymous = true;
     r.title = "Log out";
     auto logout = [](Ctx& ctx, ApiRequest&) -> Result<Reply> {

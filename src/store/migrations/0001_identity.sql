@@ -1,6 +1,6 @@
 -- Identity and access: organizations, users, teams, roles, tokens, sessions, activity stream.
 CREATE TABLE organizations (
-  id INTEGER PRIMARY KEY,
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
   name TEXT NOT NULL UNIQUE,
   description TEXT NOT NULL DEFAULT '',
   max_hosts INTEGER NOT NULL DEFAULT 0,
@@ -12,7 +12,7 @@ CREATE TABLE organizations (
 );
 
 CREATE TABLE users (
-  id INTEGER PRIMARY KEY,
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
   username TEXT NOT NULL UNIQUE,
   first_name TEXT NOT NULL DEFAULT '',
   last_name TEXT NOT NULL DEFAULT '',
@@ -26,7 +26,7 @@ CREATE TABLE users (
 );
 
 CREATE TABLE teams (
-  id INTEGER PRIMARY KEY,
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
   name TEXT NOT NULL,
   description TEXT NOT NULL DEFAULT '',
   organization_id INTEGER NOT NULL REFERENCES organizations(id) ON DELETE CASCADE,
@@ -41,7 +41,7 @@ CREATE INDEX teams_org ON teams(organization_id);
 -- One row per role field of every object (content_type = the object's type name), plus the
 -- singletons system_administrator and system_auditor (content_type '' and object_id NULL).
 CREATE TABLE roles (
-  id INTEGER PRIMARY KEY,
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
   role_field TEXT NOT NULL,
   content_type TEXT NOT NULL DEFAULT '',
   object_id INTEGER,
@@ -73,7 +73,7 @@ CREATE TABLE role_members (
 CREATE INDEX role_members_user ON role_members(user_id);
 
 CREATE TABLE tokens (
-  id INTEGER PRIMARY KEY,
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
   user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
   description TEXT NOT NULL DEFAULT '',
   application_id INTEGER,
@@ -92,7 +92,7 @@ CREATE TABLE sessions (
 );
 
 CREATE TABLE activity_stream (
-  id INTEGER PRIMARY KEY,
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
   timestamp TEXT NOT NULL,
   operation TEXT NOT NULL,
   changes TEXT NOT NULL DEFAULT '{}',
@@ -109,7 +109,7 @@ CREATE INDEX activity_object1 ON activity_stream(object1, object1_id);
 CREATE INDEX activity_object2 ON activity_stream(object2, object2_id);
 
 CREATE TABLE credential_types (
-  id INTEGER PRIMARY KEY,
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
   name TEXT NOT NULL,
   description TEXT NOT NULL DEFAULT '',
   kind TEXT NOT NULL,

@@ -1,0 +1,857 @@
+// List endpoints: field lookups, prefixes, search, ordering, pagination, type filter, RBAC
+// filtering (api-contract.md §6, §7, §8, §11).
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "harness.hpp"
+
+namespace baton::testing {
+namespace {
+
+std::string Str(const json::value& v) { return std::string(v.as_string()); }
+
+// Value of `key` of every result, in response order.
+std::vector<std::string> Col(const Resp& r, const char* key) {
+  std::vector<std::string> out;
+  for (auto& o : r.results()) out.push_back(Str(o.as_object().at(key)));
+  return out;
+}
+
+// Teams as "name@organization name".
+std::vector<std::string> TeamLabels(const Resp& r) {
+  std::vector<std::string> out;
+  for (auto& o : r.results()) {
+    auto& obj = o.as_object();
+    out.push_back(Str(obj.at("name")) + "@" +
+                  Str(obj.at("summary_fields").as_object().at("organization").as_object().at("name")));
+  }
+  return out;
+}
+
+std::vector<std::string> Sorted(std::vector<std::string> v) {
+  std::sort(v.begin(), v.end());
+  return v;
+}
+
+// Replaces every "{key}" in s.
+std::string Fill(std::string s, const std::map<std::string, std::string>& vars) {
+  for (auto& [k, v] : vars) {
+    std::string pat = "{" + k + "}";
+    for (size_t pos; (pos = s.find(pat)) != std::string::npos;) s.replace(pos, pat.size(), v);
+  }
+  return s;
+}
+
+// A next/previous link as a string ("<null>" for null).
+std::string Link(const json::value& v) { return v.is_null() ? "<null>" : Str(v); }
+
+void ExpectDetail(const Resp& r, const std::string& detail) {
+  ASSERT_TRUE(r.json.is_object()) << r.body;
+  EXPECT_EQ(r.json, (json::value(json::object{{"detail", detail}}))) << r.body;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Worlds shared by several suites.
+
+// Organizations with names/descriptions/max_hosts chosen to separate every lookup.
+struct OrgWorld {
+  Api api;
+  std::map<std::string, std::string> ids;
+  OrgWorld() {
+    auto org = [&](const char* name, int max_hosts, const char* desc) {
+      ids[name] = std::to_string(
+          api.Post("/api/v2/organizations/",
+                   json::object{{"name", name}, {"max_hosts", max_hosts}, {"description", desc}})
+              .Expect(201)
+              .id());
+    };
+    org("Alpha", 10, "first Letter");
+    org("alphabet", 0, "");
+    org("Beta", 20, "second");
+    org("Gamma_1", 5, "100% third");
+  }
+};
+
+// People, two organizations and teams:
+//   Engineering members alice, Alicia; Sales members bob, Alicia.
+//   teams dev@Engineering {alice}, ops@Engineering "blue" {bob}, dev@Sales "blue" {bob}, core@Default {}.
+struct PeopleWorld {
+  Api api;
+  std::map<std::string, std::string> ids;
+  int64_t eng = 0, sales = 0;
+  PeopleWorld() {
+    auto user = [&](const char* u, const char* first, const char* last, const char* email, bool su) {
+      ids[u] = std::to_string(api.Post("/api/v2/users/", json::object{{"username", u},
+                                                                       {"password", Api::kPassword},
+                                                                       {"first_name", first},
+                                                                       {"last_name", last},
+                                                                       {"email", email},
+                                                                       {"is_superuser", su}})
+                                  .Expect(201)
+                                  .id());
+    };
+    user("alice", "Alice", "Smith", "alice@example.com", false);
+    user("Alicia", "Ali", "Jones", "ali@corp.org", false);
+    user("bob", "Bob", "Smithers", "bob@example.com", false);
+    user("carol", "Carol", "Stone", "carol@corp.org", true);
+    eng = api.Post("/api/v2/organizations/", json::object{{"name", "Engineering"}, {"description", "builds things"}})
+              .Expect(201)
+              .id();
+    sales = api.Post("/api/v2/organizations/", json::object{{"name", "Sales"}, {"description", "sells things"}})
+                .Expect(201)
+                .id();
+    ids["eng"] = std::to_string(eng);
+    ids["sales"] = std::to_string(sales);
+    auto team = [&](const char* key, const char* name, int64_t org, const char* desc) {
+      ids[key] = std::to_string(
+          api.Post("/api/v2/teams/", json::object{{"name", name}, {"organization", org}, {"description", desc}})
+              .Expect(201)
+              .id());
+    };
+    team("dev_eng", "dev", eng, "");
+    team("ops_eng", "ops", eng, "blue");
+    team("dev_sales", "dev", sales, "blue");
+    team("core", "core", api.DefaultOrg(), "");
+    auto add = [&](const std::string& url, const std::string& user) {
+      api.Post(url, json::object{{"id", std::stoll(ids.at(user))}}).Expect(204);
+    };
+    add("/api/v2/organizations/" + ids["eng"] + "/users/", "alice");
+    add("/api/v2/organizations/" + ids["eng"] + "/users/", "Alicia");
+    add("/api/v2/organizations/" + ids["sales"] + "/users/", "bob");
+    add("/api/v2/organizations/" + ids["sales"] + "/users/", "Alicia");
+    add("/api/v2/teams/" + ids["dev_eng"] + "/users/", "alice");
+    add("/api/v2/teams/" + ids["ops_eng"] + "/users/", "bob");
+    add("/api/v2/teams/" + ids["dev_sales"] + "/users/", "bob");
+  }
+};
+
+// One row of a lookup table: a query string and the expected set of result labels (or an error).
+struct LookupCase {
+  const char* name;
+  const char* query;
+  std::vector<std::string> expect;
+  int status = 200;
+  const char* detail = nullptr;  // exact {"detail": ...} for errors
+};
+
+std::string CaseName(const ::testing::TestParamInfo<LookupCase>& info) { return info.param.name; }
+
+// ---------------------------------------------------------------------------------------------
+// Field lookups on /organizations/.
+
+class ListsOrgLookup : public ::testing::TestWithParam<LookupCase> {};
+
+TEST_P(ListsOrgLookup, Filters) {
+  OrgWorld w;
+  const LookupCase& c = GetParam();
+  std::string path = "/api/v2/organizations/?" + Fill(c.query, w.ids);
+  Resp r = w.api.Get(path).Expect(c.status);
+  if (c.status != 200) {
+    if (c.detail) ExpectDetail(r, c.detail);
+    return;
+  }
+  EXPECT_EQ(Sorted(Col(r, "name")), Sorted(c.expect)) << path;
+  EXPECT_EQ(r.count(), static_cast<int64_t>(c.expect.size())) << path;
+}
+
+const std::vector<std::string> kAllOrgs = {"Alpha", "Beta", "Default", "Gamma_1", "alphabet"};
+
+INSTANTIATE_TEST_SUITE_P(
+    ListsOrg, ListsOrgLookup,
+    ::testing::ValuesIn(std::vector<LookupCase>{
+        {"implicit_exact", "name=Alpha", {"Alpha"}},
+        {"exact", "name__exact=Alpha", {"Alpha"}},
+        {"exact_is_case_sensitive", "name__exact=alpha", {}},
+        {"iexact", "name__iexact=alpha", {"Alpha"}},
+        {"iexact_upper", "name__iexact=ALPHABET", {"alphabet"}},
+        {"contains", "name__contains=lpha", {"Alpha", "alphabet"}},
+        {"contains_is_case_sensitive", "name__contains=LPHA", {}},
+        {"icontains", "name__icontains=LPHA", {"Alpha", "alphabet"}},
+        {"startswith_upper", "name__startswith=A", {"Alpha"}},
+        {"startswith_lower", "name__startswith=a", {"alphabet"}},
+        {"istartswith", "name__istartswith=a", {"Alpha", "alphabet"}},
+        {"endswith", "name__endswith=ta", {"Beta"}},
+        {"endswith_is_case_sensitive", "name__endswith=TA", {}},
+        {"iendswith", "name__iendswith=TA", {"Beta"}},
+        {"iendswith_t", "name__iendswith=T", {"Default", "alphabet"}},
+        {"underscore_is_literal", "name__contains=_", {"Gamma_1"}},
+        {"percent_is_literal_in_name", "name__contains=%25", {}},
+        {"percent_is_literal_in_description", "description__contains=0%25", {"Gamma_1"}},
+        {"icontains_description", "description__icontains=LETTER", {"Alpha"}},
+        {"contains_description_case", "description__contains=LETTER", {}},
+        {"regex_anchor", "name__regex=^A", {"Alpha"}},
+        {"regex_end_anchor", "name__regex=bet$", {"alphabet"}},
+        {"regex_is_a_search", "name__regex=ph", {"Alpha", "alphabet"}},
+        {"regex_is_case_sensitive", "name__regex=^(beta|gamma)", {}},
+        {"iregex", "name__iregex=^A", {"Alpha", "alphabet"}},
+        {"iregex_alternation", "name__iregex=^(beta|gamma)", {"Beta", "Gamma_1"}},
+        {"int_exact", "max_hosts=10", {"Alpha"}},
+        {"gt", "max_hosts__gt=5", {"Alpha", "Beta"}},
+        {"gte", "max_hosts__gte=5", {"Alpha", "Beta", "Gamma_1"}},
+        {"lt", "max_hosts__lt=5", {"Default", "alphabet"}},
+        {"lte", "max_hosts__lte=5", {"Default", "Gamma_1", "alphabet"}},
+        {"int_in", "max_hosts__in=0,20", {"Beta", "Default", "alphabet"}},
+        {"str_in", "name__in=Alpha,Beta,Nope", {"Alpha", "Beta"}},
+        {"str_in_is_case_sensitive", "name__in=alpha", {}},
+        {"id_in", "id__in={Alpha},{Beta}", {"Alpha", "Beta"}},
+        {"id_gt", "id__gt=1", {"Alpha", "Beta", "Gamma_1", "alphabet"}},
+        {"empty_value_is_exact_empty", "description=", {"Default", "alphabet"}},
+        {"isnull_false", "description__isnull=false", kAllOrgs},
+        {"isnull_true", "description__isnull=true", {}},
+        {"fk_isnull_true", "default_environment__isnull=true", kAllOrgs},
+        {"fk_isnull_false", "default_environment__isnull=false", {}},
+        {"fk_null", "default_environment=null", kAllOrgs},
+        {"fk_none", "default_environment=None", kAllOrgs},
+        {"datetime_gt", "created__gt=2000-01-01T00:00:00Z", kAllOrgs},
+        {"datetime_lt", "created__lt=2000-01-01T00:00:00Z", {}},
+        {"not_exact", "not__name=Alpha", {"Beta", "Default", "Gamma_1", "alphabet"}},
+        {"not_gt", "not__max_hosts__gt=0", {"Default", "alphabet"}},
+        {"different_keys_and", "name__startswith=al&max_hosts=0", {"alphabet"}},
+        {"repeated_key_and", "name__icontains=a&name__icontains=p", {"Alpha", "alphabet"}},
+        {"iexact_on_integer_is_400", "max_hosts__iexact=0", {}, 400},
+        {"unknown_field", "foo=1", {}, 400, "Organization has no field named 'foo'"},
+        {"unknown_field_with_lookup", "foo__icontains=x", {}, 400, "Organization has no field named 'foo'"},
+        {"unknown_field_not", "not__foo=1", {}, 400, "Organization has no field named 'foo'"},
+        {"unknown_field_or", "or__foo=1", {}, 400, "Organization has no field named 'foo'"},
+    }),
+    CaseName);
+
+// ---------------------------------------------------------------------------------------------
+// Field lookups and booleans on /users/.
+
+class ListsUserLookup : public ::testing::TestWithParam<LookupCase> {};
+
+TEST_P(ListsUserLookup, Filters) {
+  PeopleWorld w;
+  const LookupCase& c = GetParam();
+  std::string path = "/api/v2/users/?" + Fill(c.query, w.ids);
+  Resp r = w.api.Get(path).Expect(c.status);
+  if (c.status != 200) {
+    if (c.detail) ExpectDetail(r, c.detail);
+    return;
+  }
+  EXPECT_EQ(Sorted(Col(r, "username")), Sorted(c.expect)) << path;
+  EXPECT_EQ(r.count(), static_cast<int64_t>(c.expect.size())) << path;
+}
+
+const std::vector<std::string> kAllUsers = {"Alicia", "admin", "alice", "bob", "carol"};
+const std::vector<std::string> kSupers = {"admin", "carol"};
+const std::vector<std::string> kNonSupers = {"Alicia", "alice", "bob"};
+
+INSTANTIATE_TEST_SUITE_P(
+    ListsUser, ListsUserLookup,
+    ::testing::ValuesIn(std::vector<LookupCase>{
+        {"exact", "username=alice", {"alice"}},
+        {"exact_is_case_sensitive", "username__exact=Alice", {}},
+        {"iexact", "username__iexact=ALICE", {"alice"}},
+        {"contains_lower", "username__contains=ali", {"alice"}},
+        {"contains_upper", "username__contains=Ali", {"Alicia"}},
+        {"contains_both", "username__contains=li", {"Alicia", "alice"}},
+        {"icontains", "username__icontains=ALI", {"Alicia", "alice"}},
+        {"startswith", "first_name__startswith=Al", {"Alicia", "alice"}},
+        {"startswith_is_case_sensitive", "first_name__startswith=al", {}},
+        {"istartswith", "first_name__istartswith=al", {"Alicia", "alice"}},
+        {"startswith_prefix_of_longer", "last_name__startswith=Smith", {"alice", "bob"}},
+        {"endswith", "email__endswith=corp.org", {"Alicia", "carol"}},
+        {"endswith_is_case_sensitive", "email__endswith=CORP.ORG", {}},
+        {"iendswith", "email__iendswith=CORP.ORG", {"Alicia", "carol"}},
+        {"regex", "username__regex=^a", {"admin", "alice"}},
+        {"regex_middle", "username__regex=o", {"bob", "carol"}},
+        {"iregex", "username__iregex=^a", {"Alicia", "admin", "alice"}},
+        {"in", "username__in=alice,bob,zed", {"alice", "bob"}},
+        {"empty_exact", "email=", {"admin"}},
+        {"isnull_false", "first_name__isnull=false", kAllUsers},
+        {"id_lte", "id__lte={alice}", {"admin", "alice"}},
+        {"id_gt", "id__gt={alice}", {"Alicia", "bob", "carol"}},
+        {"id_in", "id__in={alice},{bob}", {"alice", "bob"}},
+        {"pk_in", "id__in={carol}", {"carol"}},
+        {"not_startswith", "not__username__startswith=a", {"Alicia", "bob", "carol"}},
+        {"not_endswith", "not__email__endswith=example.com", {"Alicia", "admin", "carol"}},
+        // Booleans: true|1|t / false|0|f, case-insensitive.
+        {"bool_true", "is_superuser=true", kSupers},
+        {"bool_True", "is_superuser=True", kSupers},
+        {"bool_TRUE", "is_superuser=TRUE", kSupers},
+        {"bool_1", "is_superuser=1", kSupers},
+        {"bool_t", "is_superuser=t", kSupers},
+        {"bool_T", "is_superuser=T", kSupers},
+        {"bool_false", "is_superuser=false", kNonSupers},
+        {"bool_FALSE", "is_superuser=FALSE", kNonSupers},
+        {"bool_0", "is_superuser=0", kNonSupers},
+        {"bool_f", "is_superuser=f", kNonSupers},
+        {"bool_F", "is_superuser=F", kNonSupers},
+        {"bool_exact", "is_superuser__exact=t", kSupers},
+        {"bool_not", "not__is_superuser=true", kNonSupers},
+        {"bool_in", "is_superuser__in=t,f", kAllUsers},
+        {"bool_bad_x", "is_superuser=x", {}, 400, "Unable to convert \"x\" to boolean"},
+        {"bool_bad_yes", "is_superuser=yes", {}, 400, "Unable to convert \"yes\" to boolean"},
+        {"bool_bad_no", "is_superuser=no", {}, 400, "Unable to convert \"no\" to boolean"},
+        {"bool_bad_2", "is_superuser=2", {}, 400, "Unable to convert \"2\" to boolean"},
+        {"bool_bad_empty", "is_superuser=", {}, 400, "Unable to convert \"\" to boolean"},
+        {"bool_bad_in_list", "is_superuser__in=t,maybe", {}, 400, "Unable to convert \"maybe\" to boolean"},
+        {"isnull_bad", "first_name__isnull=x", {}, 400, "Unable to convert \"x\" to boolean"},
+        // Relations.
+        {"m2m_teams_name", "teams__name=dev", {"alice", "bob"}},
+        {"m2m_teams_name_ops", "teams__name=ops", {"bob"}},
+        {"m2m_teams_org_name", "teams__organization__name=Engineering", {"alice", "bob"}},
+        {"m2m_orgs_name", "organizations__name=Engineering", {"Alicia", "alice"}},
+        {"m2m_orgs_name_sales", "organizations__name=Sales", {"Alicia", "bob"}},
+        {"m2m_orgs_by_id", "organizations={sales}", {"Alicia", "bob"}},
+        {"m2m_orgs_id_in", "organizations__id__in={eng},{sales}", {"Alicia", "alice", "bob"}},
+        {"m2m_orgs_icontains", "organizations__name__icontains=ENGIN", {"Alicia", "alice"}},
+        {"m2m_not", "not__organizations__name=Engineering", {"admin", "bob", "carol"}},
+        {"m2m_isnull_true", "organizations__isnull=true", {"admin", "carol"}},
+        {"unknown_field", "foo=1", {}, 400, "User has no field named 'foo'"},
+        {"unknown_field_through_relation", "teams__foo=1", {}, 400, "Team has no field named 'foo'"},
+        {"password_forbidden", "password=x", {}, 403, "Filtering on password is not allowed."},
+        {"password_lookup_forbidden", "password__startswith=pbkdf2", {}, 403,
+         "Filtering on password is not allowed."},
+        {"password_not_forbidden", "not__password=x", {}, 403, "Filtering on password is not allowed."},
+        {"password_or_forbidden", "or__password=x", {}, 403, "Filtering on password is not allowed."},
+        {"role_level_on_model_without_roles", "role_level=admin_role", {}, 400},
+    }),
+    CaseName);
+
+// ---------------------------------------------------------------------------------------------
+// Traversal on /teams/ and /organizations/.
+
+class ListsTeamLookup : public ::testing::TestWithParam<LookupCase> {};
+
+TEST_P(ListsTeamLookup, Filters) {
+  PeopleWorld w;
+  const LookupCase& c = GetParam();
+  std::string path = "/api/v2/teams/?" + Fill(c.query, w.ids);
+  Resp r = w.api.Get(path).Expect(c.status);
+  if (c.status != 200) {
+    if (c.detail) ExpectDetail(r, c.detail);
+    return;
+  }
+  EXPECT_EQ(Sorted(TeamLabels(r)), Sorted(c.expect)) << path;
+  EXPECT_EQ(r.count(), static_cast<int64_t>(c.expect.size())) << path;
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    ListsTeam, ListsTeamLookup,
+    ::testing::ValuesIn(std::vector<LookupCase>{
+        {"fk_by_id", "organization={eng}", {"dev@Engineering", "ops@Engineering"}},
+        {"fk_id_field", "organization__id={sales}", {"dev@Sales"}},
+        {"fk_in", "organization__in={eng},{sales}", {"dev@Engineering", "dev@Sales", "ops@Engineering"}},
+        {"fk_null", "organization=null", {}},
+        {"fk_isnull_true", "organization__isnull=true", {}},
+        {"fk_isnull_false", "organization__isnull=false",
+         {"core@Default", "dev@Engineering", "dev@Sales", "ops@Engineering"}},
+        {"fk_traverse_default", "organization__name=Default", {"core@Default"}},
+        {"fk_traverse_icontains", "organization__name__icontains=ENG", {"dev@Engineering", "ops@Engineering"}},
+        {"fk_traverse_description", "organization__description__startswith=sells", {"dev@Sales"}},
+        {"fk_not", "not__organization={eng}", {"core@Default", "dev@Sales"}},
+        {"m2m_users", "users__username=bob", {"dev@Sales", "ops@Engineering"}},
+        {"m2m_users_superuser", "users__is_superuser=true", {}},
+        {"fk_bad_id", "organization=abc", {}, 400, "Invalid organization id: abc"},
+        {"fk_unknown_field", "organization__foo=1", {}, 400, "Organization has no field named 'foo'"},
+    }),
+    CaseName);
+
+TEST(ListsTraversal, OrganizationsByRelatedRowsAreDeduplicated) {
+  PeopleWorld w;
+  // Engineering has both a dev and an ops team: it must still appear once.
+  Resp r = w.api.Get("/api/v2/organizations/?teams__name__in=dev,ops").Expect(200);
+  EXPECT_EQ(Sorted(Col(r, "name")), (std::vector<std::string>{"Engineering", "Sales"}));
+  EXPECT_EQ(r.count(), 2);
+  Resp u = w.api.Get("/api/v2/organizations/?users__username__in=alice,Alicia").Expect(200);
+  EXPECT_EQ(Sorted(Col(u, "name")), (std::vector<std::string>{"Engineering", "Sales"}));
+  EXPECT_EQ(u.count(), 2);
+  Resp users = w.api.Get("/api/v2/users/?teams__name__in=dev,ops").Expect(200);
+  EXPECT_EQ(Sorted(Col(users, "username")), (std::vector<std::string>{"alice", "bob"}));
+}
+
+TEST(ListsTraversal, OrganizationsByUsersAndTeams) {
+  PeopleWorld w;
+  EXPECT_EQ(Col(w.api.Get("/api/v2/organizations/?users__username=alice").Expect(200), "name"),
+            (std::vector<std::string>{"Engineering"}));
+  EXPECT_EQ(Col(w.api.Get("/api/v2/organizations/?teams__name=ops").Expect(200), "name"),
+            (std::vector<std::string>{"Engineering"}));
+  EXPECT_EQ(w.api.Get("/api/v2/organizations/?admins__username=alice").Expect(200).count(), 0);
+}
+
+TEST(ListsTraversal, LoopsAreRejected) {
+  PeopleWorld w;
+  Resp r = w.api.Get("/api/v2/organizations/?teams__organization__teams__name=dev").Expect(400);
+  ExpectDetail(r, "Loops not allowed in filters, detected on field teams.");
+}
+
+TEST(ListsTraversal, ForbiddenFieldBehindARelation) {
+  PeopleWorld w;
+  Resp r = w.api.Get("/api/v2/organizations/?users__password__startswith=pbkdf2").Expect(403);
+  ExpectDetail(r, "Filtering on password is not allowed.");
+  Resp t = w.api.Get("/api/v2/tokens/?token=abc").Expect(403);
+  ExpectDetail(t, "Filtering on token is not allowed.");
+}
+
+TEST(ListsTraversal, SubListsAreFilterable) {
+  PeopleWorld w;
+  std::string base = "/api/v2/organizations/" + w.ids["eng"] + "/users/";
+  Resp r = w.api.Get(base + "?username__startswith=al").Expect(200);
+  EXPECT_EQ(Col(r, "username"), (std::vector<std::string>{"alice"}));
+  Resp p = w.api.Get(base + "?page_size=1").Expect(200);
+  EXPECT_EQ(p.count(), 2);
+  EXPECT_EQ(Link(p["next"]), base + "?page_size=1&page=2");
+  Resp bad = w.api.Get(base + "?foo=1").Expect(400);
+  ExpectDetail(bad, "User has no field named 'foo'");
+}
+
+// ---------------------------------------------------------------------------------------------
+// or__ / not__ / chain__ prefixes.
+
+TEST(ListsPrefixes, CollectionUserLookupOrIdOrUsername) {
+  PeopleWorld w;
+  // A user whose username is alice's id: the collection's name-or-id lookup finds both.
+  std::string alice = w.ids["alice"];
+  w.api.User(alice);
+  Resp r = w.api.Get("/api/v2/users/?or__id=" + alice + "&or__username=" + alice).Expect(200);
+  EXPECT_EQ(r.count(), 2);
+  EXPECT_EQ(Sorted(Col(r, "username")), Sorted({alice, "alice"}));
+  // bob's id is nobody's username.
+  std::string bob = w.ids["bob"];
+  Resp b = w.api.Get("/api/v2/users/?or__id=" + bob + "&or__username=" + bob).Expect(200);
+  EXPECT_EQ(Col(b, "username"), (std::vector<std::string>{"bob"}));
+  // A number that is neither an id nor a username.
+  EXPECT_EQ(w.api.Get("/api/v2/users/?or__id=99999&or__username=99999").Expect(200).count(), 0);
+}
+
+TEST(ListsPrefixes, OrGroupIsAndedWithPlainFilters) {
+  PeopleWorld w;
+  const std::string& ds = w.ids["dev_sales"];
+  // organization=O AND (id=N OR name='N')
+  Resp wrong_org =
+      w.api.Get("/api/v2/teams/?organization=" + w.ids["eng"] + "&or__id=" + ds + "&or__name=" + ds).Expect(200);
+  EXPECT_EQ(wrong_org.count(), 0);
+  Resp right_org =
+      w.api.Get("/api/v2/teams/?organization=" + w.ids["sales"] + "&or__id=" + ds + "&or__name=" + ds).Expect(200);
+  EXPECT_EQ(TeamLabels(right_org), (std::vector<std::string>{"dev@Sales"}));
+  // By name: only the dev team of the given organization.
+  Resp by_name =
+      w.api.Get("/api/v2/teams/?organization=" + w.ids["eng"] + "&or__id=99999&or__name=dev").Expect(200);
+  EXPECT_EQ(TeamLabels(by_name), (std::vector<std::string>{"dev@Engineering"}));
+  // The parameter order does not matter.
+  Resp reordered =
+      w.api.Get("/api/v2/teams/?or__name=dev&or__id=99999&organization=" + w.ids["eng"]).Expect(200);
+  EXPECT_EQ(TeamLabels(reordered), (std::vector<std::string>{"dev@Engineering"}));
+}
+
+TEST(ListsPrefixes, OrConditionsAreOred) {
+  PeopleWorld w;
+  Resp r = w.api.Get("/api/v2/teams/?or__name=dev&or__name=core").Expect(200);
+  EXPECT_EQ(Sorted(TeamLabels(r)), (std::vector<std::string>{"core@Default", "dev@Engineering", "dev@Sales"}));
+  Resp u = w.api.Get("/api/v2/users/?or__username=alice&or__email__endswith=corp.org").Expect(200);
+  EXPECT_EQ(Sorted(Col(u, "username")), (std::vector<std::string>{"Alicia", "alice", "carol"}));
+}
+
+TEST(ListsPrefixes, OrNot) {
+  PeopleWorld w;
+  // (NOT is_superuser) OR username=admin
+  Resp r = w.api.Get("/api/v2/users/?or__not__is_superuser=true&or__username=admin").Expect(200);
+  EXPECT_EQ(Sorted(Col(r, "username")), (std::vector<std::string>{"Alicia", "admin", "alice", "bob"}));
+  // Combined with a plain filter.
+  Resp s = w.api.Get("/api/v2/users/?email__endswith=corp.org&or__not__is_superuser=true&or__username=admin")
+               .Expect(200);
+  EXPECT_EQ(Col(s, "username"), (std::vector<std::string>{"Alicia"}));
+}
+
+TEST(ListsPrefixes, NotIsAnExclusion) {
+  PeopleWorld w;
+  Resp r = w.api.Get("/api/v2/users/?not__username=alice&not__username=bob").Expect(200);
+  EXPECT_EQ(Sorted(Col(r, "username")), (std::vector<std::string>{"Alicia", "admin", "carol"}));
+  // Excluding over a to-many relation drops every user having a matching related row.
+  Resp t = w.api.Get("/api/v2/users/?not__teams__name=dev").Expect(200);
+  EXPECT_EQ(Sorted(Col(t, "username")), (std::vector<std::string>{"Alicia", "admin", "carol"}));
+}
+
+TEST(ListsPrefixes, ChainAppliesSuccessiveFilters) {
+  PeopleWorld w;
+  Resp both = w.api.Get("/api/v2/users/?chain__organizations__name=Engineering&chain__organizations__name=Sales")
+                  .Expect(200);
+  EXPECT_EQ(Col(both, "username"), (std::vector<std::string>{"Alicia"}));
+  Resp neg = w.api.Get("/api/v2/users/?chain__not__username=alice&chain__is_superuser=false").Expect(200);
+  EXPECT_EQ(Sorted(Col(neg, "username")), (std::vector<std::string>{"Alicia", "bob"}));
+}
+
+TEST(ListsPrefixes, ChainLetsEachConditionMatchADifferentRelatedRow) {
+  PeopleWorld w;
+  // Engineering: dev (no description) + ops "blue"; Sales: dev "blue".
+  // Plain conditions on a to-many relation must hold for the same team (one filter() call)...
+  Resp same = w.api.Get("/api/v2/organizations/?teams__name=dev&teams__description=blue").Expect(200);
+  EXPECT_EQ(Col(same, "name"), (std::vector<std::string>{"Sales"}));
+  // ...chain__ conditions may each be satisfied by a different team.
+  Resp chained =
+      w.api.Get("/api/v2/organizations/?chain__teams__name=dev&chain__teams__description=blue").Expect(200);
+  EXPECT_EQ(Sorted(Col(chained, "name")), (std::vector<std::string>{"Engineering", "Sales"}));
+}
+
+// ---------------------------------------------------------------------------------------------
+// search= and <relation>__search=.
+
+class ListsSearch : public ::testing::TestWithParam<LookupCase> {};
+
+TEST_P(ListsSearch, Users) {
+  PeopleWorld w;
+  const LookupCase& c = GetParam();
+  std::string path = "/api/v2/users/?" + Fill(c.query, w.ids);
+  Resp r = w.api.Get(path).Expect(c.status);
+  EXPECT_EQ(Sorted(Col(r, "username")), Sorted(c.expect)) << path;
+  EXPECT_EQ(r.count(), static_cast<int64_t>(c.expect.size())) << path;
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    ListsSearchUsers, ListsSearch,
+    ::testing::ValuesIn(std::vector<LookupCase>{
+        {"one_term", "search=smith", {"alice", "bob"}},
+        {"case_insensitive", "search=SMITH", {"alice", "bob"}},
+        {"matches_username", "search=car", {"carol"}},
+        {"matches_email", "search=example.com", {"alice", "bob"}},
+        {"two_terms_and_plus", "search=smith+example", {"alice", "bob"}},
+        {"two_terms_and_space", "search=ali%20corp", {"Alicia"}},
+        {"two_terms_no_match", "search=smith+corp", {}},
+        {"comma_splits", "search=ali,corp", {"Alicia"}},
+        {"comma_and_space", "search=ali,+jones", {"Alicia"}},
+        {"no_match", "search=zzz", {}},
+        {"empty_search_is_no_filter", "search=", kAllUsers},
+        {"combined_with_filter", "search=smith&username=bob", {"bob"}},
+        {"percent_is_literal", "search=%25", {}},
+        {"related_teams", "teams__search=dev", {"alice", "bob"}},
+        {"related_orgs", "organizations__search=SAL", {"Alicia", "bob"}},
+        {"related_orgs_description", "organizations__search=builds", {"Alicia", "alice"}},
+        {"related_comma_and", "organizations__search=eng,ineer", {"Alicia", "alice"}},
+        {"related_comma_and_no_row", "organizations__search=eng,zzz", {}},
+    }),
+    CaseName);
+
+TEST(ListsSearchOther, OrganizationsAndTeams) {
+  PeopleWorld w;
+  EXPECT_EQ(Col(w.api.Get("/api/v2/organizations/?search=builds").Expect(200), "name"),
+            (std::vector<std::string>{"Engineering"}));
+  EXPECT_EQ(Sorted(Col(w.api.Get("/api/v2/organizations/?search=things").Expect(200), "name")),
+            (std::vector<std::string>{"Engineering", "Sales"}));
+  EXPECT_EQ(Sorted(TeamLabels(w.api.Get("/api/v2/teams/?search=blue").Expect(200))),
+            (std::vector<std::string>{"dev@Sales", "ops@Engineering"}));
+  EXPECT_EQ(Sorted(TeamLabels(w.api.Get("/api/v2/teams/?organization__search=engin").Expect(200))),
+            (std::vector<std::string>{"dev@Engineering", "ops@Engineering"}));
+  EXPECT_EQ(Sorted(Col(w.api.Get("/api/v2/organizations/?users__search=smith").Expect(200), "name")),
+            (std::vector<std::string>{"Engineering", "Sales"}));
+  EXPECT_EQ(Col(w.api.Get("/api/v2/organizations/?users__search=jones").Expect(200), "name"),
+            (std::vector<std::string>{"Engineering", "Sales"}));
+  EXPECT_EQ(w.api.Get("/api/v2/organizations/?search=things&search=sells").Expect(200).count(), 1);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Ordering.
+
+struct OrderWorld {
+  Api api;
+  OrderWorld() {
+    for (auto [name, max] : {std::pair{"o-a", 2}, std::pair{"o-b", 1}, std::pair{"o-c", 2}, std::pair{"o-d", 1}})
+      api.Post("/api/v2/organizations/", json::object{{"name", name}, {"max_hosts", max}}).Expect(201);
+  }
+  std::vector<std::string> Names(const std::string& q) {
+    return Col(api.Get("/api/v2/organizations/?name__startswith=o-" + (q.empty() ? "" : "&" + q)).Expect(200), "name");
+  }
+};
+
+TEST(ListsOrdering, SingleFieldBothDirections) {
+  OrderWorld w;
+  EXPECT_EQ(w.Names("order_by=name"), (std::vector<std::string>{"o-a", "o-b", "o-c", "o-d"}));
+  EXPECT_EQ(w.Names("order_by=-name"), (std::vector<std::string>{"o-d", "o-c", "o-b", "o-a"}));
+  EXPECT_EQ(w.Names("order_by=-id"), (std::vector<std::string>{"o-d", "o-c", "o-b", "o-a"}));
+  EXPECT_EQ(w.Names("order_by=id"), (std::vector<std::string>{"o-a", "o-b", "o-c", "o-d"}));
+}
+
+TEST(ListsOrdering, OrderIsAnAliasOfOrderBy) {
+  OrderWorld w;
+  EXPECT_EQ(w.Names("order=-name"), (std::vector<std::string>{"o-d", "o-c", "o-b", "o-a"}));
+  EXPECT_EQ(w.Names("order=max_hosts,-name"), (std::vector<std::string>{"o-d", "o-b", "o-c", "o-a"}));
+}
+
+TEST(ListsOrdering, SeveralFields) {
+  OrderWorld w;
+  EXPECT_EQ(w.Names("order_by=max_hosts,-name"), (std::vector<std::string>{"o-d", "o-b", "o-c", "o-a"}));
+  EXPECT_EQ(w.Names("order_by=-max_hosts,name"), (std::vector<std::string>{"o-a", "o-c", "o-b", "o-d"}));
+  EXPECT_EQ(w.Names("order_by=-max_hosts,-id"), (std::vector<std::string>{"o-c", "o-a", "o-d", "o-b"}));
+}
+
+TEST(ListsOrdering, DefaultOrderBreaksTies) {
+  OrderWorld w;
+  // Organizations default to name order, appended after the requested keys.
+  EXPECT_EQ(w.Names("order_by=max_hosts"), (std::vector<std::string>{"o-b", "o-d", "o-a", "o-c"}));
+  EXPECT_EQ(w.Names("order_by=-max_hosts"), (std::vector<std::string>{"o-a", "o-c", "o-b", "o-d"}));
+  EXPECT_EQ(w.Names(""), (std::vector<std::string>{"o-a", "o-b", "o-c", "o-d"}));
+}
+
+TEST(ListsOrdering, OrderingIsAppliedBeforePaging) {
+  OrderWorld w;
+  Resp p1 = w.api.Get("/api/v2/organizations/?name__startswith=o-&order_by=-name&page_size=3").Expect(200);
+  EXPECT_EQ(Col(p1, "name"), (std::vector<std::string>{"o-d", "o-c", "o-b"}));
+  Resp p2 = w.api.Get(Str(p1["next"])).Expect(200);
+  EXPECT_EQ(Col(p2, "name"), (std::vector<std::string>{"o-a"}));
+}
+
+TEST(ListsOrdering, TraversalOrdering) {
+  PeopleWorld w;
+  EXPECT_EQ(TeamLabels(w.api.Get("/api/v2/teams/?order_by=organization__name,name").Expect(200)),
+            (std::vector<std::string>{"core@Default", "dev@Engineering", "ops@Engineering", "dev@Sales"}));
+  EXPECT_EQ(TeamLabels(w.api.Get("/api/v2/teams/?order_by=-organization__name,-name").Expect(200)),
+            (std::vector<std::string>{"dev@Sales", "ops@Engineering", "dev@Engineering", "core@Default"}));
+  // Teams default to organization__name, name.
+  EXPECT_EQ(TeamLabels(w.api.Get("/api/v2/teams/").Expect(200)),
+            (std::vector<std::string>{"core@Default", "dev@Engineering", "ops@Engineering", "dev@Sales"}));
+  EXPECT_EQ(TeamLabels(w.api.Get("/api/v2/teams/?order_by=-organization__name").Expect(200)),
+            (std::vector<std::string>{"dev@Sales", "dev@Engineering", "ops@Engineering", "core@Default"}));
+  EXPECT_EQ(Col(w.api.Get("/api/v2/users/?order_by=-username&is_superuser=false").Expect(200), "username"),
+            (std::vector<std::string>{"bob", "alice", "Alicia"}));
+}
+
+TEST(ListsOrdering, UnknownFieldIs400) {
+  PeopleWorld w;
+  ExpectDetail(w.api.Get("/api/v2/organizations/?order_by=foo").Expect(400),
+               "Organization has no field named 'foo'");
+  ExpectDetail(w.api.Get("/api/v2/organizations/?order_by=-foo").Expect(400),
+               "Organization has no field named 'foo'");
+  ExpectDetail(w.api.Get("/api/v2/organizations/?order_by=name,foo").Expect(400),
+               "Organization has no field named 'foo'");
+  ExpectDetail(w.api.Get("/api/v2/organizations/?order=foo").Expect(400),
+               "Organization has no field named 'foo'");
+  ExpectDetail(w.api.Get("/api/v2/teams/?order_by=organization__foo").Expect(400),
+               "Organization has no field named 'foo'");
+  ExpectDetail(w.api.Get("/api/v2/users/?order_by=foo").Expect(400), "User has no field named 'foo'");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Pagination.
+
+struct ManyOrgs {
+  Api api;
+  static constexpr int kExtra = 205;  // + Default = 206
+  ManyOrgs() {
+    char buf[16];
+    for (int i = 0; i < kExtra; ++i) {
+      std::snprintf(buf, sizeof buf, "p%03d", i);
+      api.Post("/api/v2/organizations/", json::object{{"name", buf}}).Expect(201);
+    }
+  }
+};
+
+TEST(ListsPagination, DefaultPageSizeIs25) {
+  ManyOrgs w;
+  Resp r = w.api.Get("/api/v2/organizations/").Expect(200);
+  EXPECT_EQ(r.count(), 206);
+  EXPECT_EQ(r.results().size(), 25u);
+  EXPECT_EQ(Link(r["next"]), "/api/v2/organizations/?page=2");
+  EXPECT_TRUE(r["previous"].is_null());
+  std::vector<std::string> keys;
+  for (auto& kv : r.obj()) keys.emplace_back(kv.key());
+  EXPECT_EQ(keys, (std::vector<std::string>{"count", "next", "previous", "results"}));
+}
+
+TEST(ListsPagination, PageSizeAbove200IsCappedAndLinksRewritten) {
+  ManyOrgs w;
+  for (const char* ps : {"201", "500", "100000"}) {
+    SCOPED_TRACE(ps);
+    Resp r = w.api.Get(std::string("/api/v2/organizations/?page_size=") + ps).Expect(200);
+    EXPECT_EQ(r.results().size(), 200u);
+    EXPECT_EQ(Link(r["next"]), "/api/v2/organizations/?page_size=200&page=2");
+    Resp p2 = w.api.Get(std::string("/api/v2/organizations/?page_size=") + ps + "&page=2").Expect(200);
+    EXPECT_EQ(p2.results().size(), 6u);
+    EXPECT_TRUE(p2["next"].is_null());
+    EXPECT_EQ(Link(p2["previous"]), "/api/v2/organizations/?page_size=200&page=1");
+  }
+  Resp exact = w.api.Get("/api/v2/organizations/?page_size=200").Expect(200);
+  EXPECT_EQ(exact.results().size(), 200u);
+  EXPECT_EQ(Link(exact["next"]), "/api/v2/organizations/?page_size=200&page=2");
+}
+
+TEST(ListsPagination, BadPageSizeFallsBackTo25) {
+  ManyOrgs w;
+  for (const char* ps : {"0", "-1", "-200", "abc", "", "1.5", "10x"}) {
+    SCOPED_TRACE(ps);
+    std::string q = std::string("page_size=") + ps;
+    Resp r = w.api.Get("/api/v2/organizations/?" + q).Expect(200);
+    EXPECT_EQ(r.results().size(), 25u);
+    EXPECT_EQ(Link(r["next"]), "/api/v2/organizations/?" + q + "&page=2");
+  }
+}
+
+TEST(ListsPagination, SmallPageSizes) {
+  ManyOrgs w;
+  Resp r = w.api.Get("/api/v2/organizations/?page_size=1").Expect(200);
+  EXPECT_EQ(r.results().size(), 1u);
+  EXPECT_EQ(r.count(), 206);
+  Resp last = w.api.Get("/api/v2/organizations/?page_size=1&page=206").Expect(200);
+  EXPECT_EQ(last.results().size(), 1u);
+  EXPECT_TRUE(last["next"].is_null());
+  EXPECT_EQ(Link(last["previous"]), "/api/v2/organizations/?page_size=1&page=205");
+}
+
+TEST(ListsPagination, PageLast) {
+  ManyOrgs w;
+  Resp r = w.api.Get("/api/v2/organizations/?page=last").Expect(200);
+  EXPECT_EQ(r.results().size(), 6u);  // 206 = 8*25 + 6
+  EXPECT_TRUE(r["next"].is_null());
+  EXPECT_EQ(Link(r["previous"]), "/api/v2/organizations/?page=8");
+  Resp ps = w.api.Get("/api/v2/organizations/?page=last&page_size=100").Expect(200);
+  EXPECT_EQ(ps.results().size(), 6u);
+  EXPECT_EQ(Link(ps["previous"]), "/api/v2/organizations/?page=2&page_size=100");
+  EXPECT_EQ(Col(ps, "name").back(), "p204");
+  // One page only: last is page 1.
+  Resp one = w.api.Get("/api/v2/organizations/?name=Default&page=last").Expect(200);
+  EXPECT_EQ(one.count(), 1);
+  EXPECT_TRUE(one["previous"].is_null());
+}
+
+TEST(ListsPagination, PagePastTheEndOrNonNumericIs404) {
+  ManyOrgs w;
+  for (const char* pg : {"10", "11", "1000", "abc", "0", "-1", "1.5", "99999999999999999999"}) {
+    SCOPED_TRACE(pg);
+    Resp r = w.api.Get(std::string("/api/v2/organizations/?page=") + pg).Expect(404);
+    ExpectDetail(r, "Invalid page.");
+  }
+  Resp last_ok = w.api.Get("/api/v2/organizations/?page=9").Expect(200);
+  EXPECT_EQ(last_ok.results().size(), 6u);
+}
+
+TEST(ListsPagination, EmptyListHasAPageOne) {
+  Api api;
+  Resp r = api.Get("/api/v2/organizations/?name=nothing").Expect(200);
+  EXPECT_EQ(r.count(), 0);
+  EXPECT_TRUE(r.results().empty());
+  EXPECT_TRUE(r["next"].is_null());
+  EXPECT_TRUE(r["previous"].is_null());
+  api.Get("/api/v2/organizations/?name=nothing&page=1").Expect(200);
+  ExpectDetail(api.Get("/api/v2/organizations/?name=nothing&page=2").Expect(404), "Invalid page.");
+}
+
+TEST(ListsPagination, PreviousOfPage2KeepsPage1) {
+  ManyOrgs w;
+  Resp r = w.api.Get("/api/v2/organizations/?page=2").Expect(200);
+  EXPECT_EQ(Link(r["previous"]), "/api/v2/organizations/?page=1");
+  EXPECT_EQ(Link(r["next"]), "/api/v2/organizations/?page=3");
+}
+
+TEST(ListsPagination, LinksPreserveOtherParametersInOrder) {
+  ManyOrgs w;
+  Resp r = w.api.Get("/api/v2/organizations/?name__startswith=p&page=2&page_size=10").Expect(200);
+  EXPECT_EQ(r.count(), 205);
+  EXPECT_EQ(Link(r["previous"]), "/api/v2/organizations/?name__startswith=p&page=1&page_size=10");
+  EXPECT_EQ(Link(r["next"]), "/api/v2/organizations/?name__startswith=p&page=3&page_size=10");
+  Resp s = w.api.Get("/api/v2/organizations/?order_by=-name&page_size=5&search=p1").Expect(200);
+  EXPECT_EQ(Link(s["next"]), "/api/v2/organizations/?order_by=-name&page_size=5&search=p1&page=2");
+  EXPECT_EQ(Col(s, "name").front(), "p199");
+  Resp capped = w.api.Get("/api/v2/organizations/?page_size=999&order_by=name").Expect(200);
+  EXPECT_EQ(Link(capped["next"]), "/api/v2/organizations/?page_size=200&order_by=name&page=2");
+}
+
+TEST(ListsPagination, FollowingNextVisitsEveryObjectOnce) {
+  ManyOrgs w;
+  std::set<int64_t> seen;
+  std::string url = "/api/v2/organizations/?page_size=30";
+  int pages = 0;
+  while (!url.empty() && pages < 20) {
+    Resp r = w.api.Get(url).Expect(200);
+    for (auto& o : r.results()) EXPECT_TRUE(seen.insert(o.as_object().at("id").as_int64()).second);
+    url = r["next"].is_null() ? "" : Str(r["next"]);
+    ++pages;
+  }
+  EXPECT_EQ(pages, 7);
+  EXPECT_EQ(seen.size(), 206u);
+}
+
+TEST(ListsPagination, CountDisabledGivesOnlyResults) {
+  ManyOrgs w;
+  Resp r = w.api.Get("/api/v2/organizations/?count_disabled=1").Expect(200);
+  std::vector<std::string> keys;
+  for (auto& kv : r.obj()) keys.emplace_back(kv.key());
+  EXPECT_EQ(keys, (std::vector<std::string>{"results"}));
+  EXPECT_EQ(r.results().size(), 25u);
+  Resp small = w.api.Get("/api/v2/organizations/?count_disabled=1&page_size=3&page=2").Expect(200);
+  EXPECT_EQ(small.obj().size(), 1u);
+  EXPECT_EQ(small.results().size(), 3u);
+}
+
+// ---------------------------------------------------------------------------------------------
+// type= on non-polymorphic lists.
+
+TEST(ListsType, OwnTypeMatchesOtherTypeIsEmpty) {
+  PeopleWorld w;
+  Resp all = w.api.Get("/api/v2/users/").Expect(200);
+  Resp own = w.api.Get("/api/v2/users/?type=user").Expect(200);
+  EXPECT_EQ(own.count(), all.count());
+  EXPECT_EQ(own.count(), 5);
+  for (const char* other : {"organization", "team", "bogus"}) {
+    SCOPED_TRACE(other);
+    Resp r = w.api.Get(std::string("/api/v2/users/?type=") + other).Expect(200);
+    EXPECT_EQ(r.count(), 0);
+    EXPECT_TRUE(r.results().empty());
+  }
+  EXPECT_EQ(w.api.Get("/api/v2/organizations/?type=organization").Expect(200).count(), 3);
+  EXPECT_EQ(w.api.Get("/api/v2/organizations/?type=user").Expect(200).count(), 0);
+  // type is reserved: combined with filters it is just one more condition.
+  EXPECT_EQ(w.api.Get("/api/v2/users/?type=user&username=bob").Expect(200).count(), 1);
+}
+
+// ---------------------------------------------------------------------------------------------
+// RBAC filtering of lists.
+
+TEST(ListsRbac, PlainUserSeesSelfAndFellowOrgMembers) {
+  PeopleWorld w;
+  int64_t pat = w.api.User("pat");
+  w.api.Post("/api/v2/organizations/" + w.ids["eng"] + "/users/", json::object{{"id", pat}}).Expect(204);
+  Resp users = w.api.Get("/api/v2/users/").As("pat").Expect(200);
+  EXPECT_EQ(Sorted(Col(users, "username")), (std::vector<std::string>{"Alicia", "alice", "pat"}));
+  EXPECT_EQ(users.count(), 3);
+  Resp orgs = w.api.Get("/api/v2/organizations/").As("pat").Expect(200);
+  EXPECT_EQ(Col(orgs, "name"), (std::vector<std::string>{"Engineering"}));
+  EXPECT_EQ(orgs.count(), 1);
+  // Filters, search and paging only ever see the visible rows.
+  EXPECT_EQ(w.api.Get("/api/v2/users/?username=bob").As("pat").Expect(200).count(), 0);
+  EXPECT_EQ(w.api.Get("/api/v2/users/?is_superuser=true").As("pat").Expect(200).count(), 0);
+  EXPECT_EQ(Col(w.api.Get("/api/v2/users/?search=smith").As("pat").Expect(200), "username"),
+            (std::vector<std::string>{"alice"}));
+  EXPECT_EQ(w.api.Get("/api/v2/organizations/?name=Sales").As("pat").Expect(200).count(), 0);
+  Resp paged = w.api.Get("/api/v2/users/?page_size=2").As("pat").Expect(200);
+  EXPECT_EQ(paged.count(), 3);
+  EXPECT_EQ(Link(paged["next"]), "/api/v2/users/?page_size=2&page=2");
+  Resp p2 = w.api.Get("/api/v2/users/?page_size=2&page=2").As("pat").Expect(200);
+  EXPECT_EQ(p2.results().size(), 1u);
+  w.api.Get("/api/v2/users/?page_size=2&page=3").As("pat").Expect(404);
+  // The superuser sees everything.
+  EXPECT_EQ(w.api.Get("/api/v2/users/").Expect(200).count(), 6);
+  EXPECT_EQ(w.api.Get("/api/v2/organizations/").Expect(200).count(), 3);
+}
+
+TEST(ListsRbac, UserWithoutOrganizationsSeesOnlyThemselves) {
+  PeopleWorld w;
+  w.api.User("loner");
+  Resp users = w.api.Get("/api/v2/users/").As("loner").Expect(200);
+  EXPECT_EQ(Col(users, "username"), (std::vector<std::string>{"loner"}));
+  EXPECT_EQ(users.count(), 1);
+  Resp orgs = w.api.Get("/api/v2/organizations/").As("loner").Expect(200);
+  EXPECT_EQ(orgs.count(), 0);
+  EXPECT_TRUE(orgs.results().empty());
+}
+
+TEST(ListsRbac, RoleLevelLimitsToObjectsWithThatRole) {
+  PeopleWorld w;
+  int64_t pat = w.api.User("pat");
+  w.api.Post("/api/v2/organizations/" + w.ids["eng"] + "/users/", json::object{{"id", pat}}).Expect(204);
+  w.api.Grant("/api/v2/organizations/" + w.ids["sales"] + "/", "admin_role", pat);
+  Resp admin = w.api.Get("/api/v2/organizations/?role_level=admin_role").As("pat").Expect(200);
+  EXPECT_EQ(Col(admin, "name"), (std::vector<std::string>{"Sales"}));
+  EXPECT_EQ(admin.count(), 1);
+  Resp member = w.api.Get("/api/v2/organizations/?role_level=member_role").As("pat").Expect(200);
+  EXPECT_EQ(Sorted(Col(member, "name")), (std::vector<std::string>{"Engineering", "Sales"}));
+  Resp all = w.api.Get("/api/v2/organizations/").As("pat").Expect(200);
+  EXPECT_EQ(all.count(), 2);
+  // A plain member administers nothing.
+  EXPECT_EQ(w.api.Get("/api/v2/organizations/?role_level=admin_role").As("alice").Expect(200).count(), 0);
+  EXPECT_EQ(w.api.Get("/api/v2/organizations/?role_level=member_role").As("alice").Expect(200).count(), 1);
+}
+
+}  // namespace
+}  // namespace baton::testing
