@@ -24,7 +24,7 @@ namespace baton::api {
 struct CachedAnswer {
   uint64_t generation;
   int status;
-  std::string body;
+  std::shared_ptr<const std::string> body;
   std::string content_type;
   std::vector<std::pair<std::string, std::string>> headers;
 };
@@ -270,7 +270,7 @@ http::Response App::Impl::Process(const http::Request& hreq, bool allow_slow, bo
       if (hit != answers.end() && hit->second.generation == generation) {
         http::Response r;
         r.status = hit->second.status;
-        r.body = hit->second.body;
+        r.shared_body = hit->second.body;
         r.content_type = hit->second.content_type;
         r.headers = hit->second.headers;
         return finish(std::move(r));
@@ -328,7 +328,10 @@ http::Response App::Impl::Process(const http::Request& hreq, bool allow_slow, bo
     if (cacheable && r.status == 200 && !ctx.no_cache) {
       auto& answers = Answers();
       if (answers.size() > 2048) answers.clear();
-      answers[cache_key] = CachedAnswer{generation, r.status, r.body, r.content_type, r.headers};
+      auto body = std::make_shared<const std::string>(std::move(r.body));
+      answers[cache_key] = CachedAnswer{generation, r.status, body, r.content_type, r.headers};
+      r.body.clear();
+      r.shared_body = std::move(body);
     }
     return finish(std::move(r));
   } catch (const store::DbError& e) {

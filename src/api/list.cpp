@@ -5,6 +5,7 @@
 
 #include <charconv>
 #include <regex>
+#include <map>
 #include <set>
 
 #include "api/model.hpp"
@@ -163,21 +164,38 @@ struct Compiler {
       return Subst(rel->sql, a, sub);
     }
     if (rel) {
-      // Relation compared by id ("credentials=5").
+      // Relation compared by id ("credentials=5", "credentials__in=1,2", "credentials=null").
       const ResourceDef* target = Registry::Get().Find(rel->target);
       if (!target) return Bad(def.model + " has no field named '" + head + "'");
       std::string b = NextAlias();
-      std::vector<std::string> rest{"id", lookup};
-      BATON_ASSIGN(std::string inner, Condition(*target, b, rest, value, p, visited));
-      std::string sub = "SELECT " + b + ".id FROM " + target->table + " " + b + " WHERE " + inner;
+      std::string any = Subst(rel->sql, a, "SELECT " + b + ".id FROM " + target->table + " " + b);
+      std::string lower = Lower(value);
       if (lookup == "isnull") {
         auto bv = ParseBool(value);
         if (!bv) return Bad("Unable to convert \"" + value + "\" to boolean");
-        std::string any = Subst(rel->sql, a, "SELECT " + b + ".id FROM " + target->table + " " + b);
         return *bv ? "NOT (" + any + ")" : any;
       }
+      if (lookup == "exact" && (lower == "null" || lower == "none")) return "NOT (" + any + ")";
+      if (lookup == "exact" || lookup == "in" || lookup == "gt" || lookup == "gte" || lookup == "lt" ||
+          lookup == "lte") {
+        size_t pos = 0;
+        while (pos <= value.size()) {
+          size_t n = lookup == "in" ? value.find(',', pos) : std::string::npos;
+          std::string item = value.substr(pos, n == std::string::npos ? std::string::npos : n - pos);
+          if (!(item.empty() && lookup == "in") &&
+              (item.empty() || item.find_first_not_of("0123456789-") != std::string::npos))
+            return Bad("Invalid " + head + " id: " + item);
+          if (n == std::string::npos) break;
+          pos = n + 1;
+        }
+      }
+      std::vector<std::string> rest{"id", lookup};
+      BATON_ASSIGN(std::string inner, Condition(*target, b, rest, value, p, visited));
+      std::string sub = "SELECT " + b + ".id FROM " + target->table + " " + b + " WHERE " + inner;
       return Subst(rel->sql, a, sub);
     }
+    if (lookup == "iexact" && !IsTextType(f->type))
+      return Bad(f->name + " is not a text field and cannot be filtered by case-insensitive search");
     return Compare(def, *f, a + "." + f->column, lookup, value, p);
   }
 
@@ -266,8 +284,6 @@ struct Compiler {
                      lookup == "istartswith" || lookup == "endswith" || lookup == "iendswith" ||
                      lookup == "iexact";
     if (text_like) {
-      if (!IsTextType(f.type) && lookup != "contains" && lookup != "icontains" && lookup != "iexact")
-        ;  // numbers compared as text below, like Django's cast
       bool ci = lookup[0] == 'i';
       std::string base = ci ? lookup.substr(1) : lookup;
       std::string pat;
@@ -300,6 +316,8 @@ struct Compiler {
   // ORDER BY expression for a field path ("organization__name").
   Result<std::string> OrderExpr(const ResourceDef& def, const std::string& a,
                                 const std::vector<std::string>& parts, size_t i) {
+    if (kForbidden.count(parts[i]))
+      return Error::Detail(403, "Filtering on " + parts[i] + " is not allowed.");
     const FieldDef* f = def.Field(parts[i] == "pk" ? "id" : parts[i]);
     if (!f || f->column.empty()) return Bad(def.model + " has no field named '" + parts[i] + "'");
     if (i + 1 == parts.size()) return a + "." + f->column;
@@ -321,38 +339,84 @@ Result<FilterSql> CompileListQuery(Ctx& ctx, const ResourceDef& def, const Query
   std::vector<std::string> ands;
   std::vector<std::string> ors;
   store::Params and_params, or_params;
+  struct Cond {
+    bool is_or = false, negate = false, chain = false;
+    std::vector<std::string> parts;
+    const std::string* value;
+  };
+  std::vector<Cond> conds;
   for (const auto& [rawkey, value] : query) {
     if (kReserved.count(rawkey)) continue;
+    Cond cd;
+    cd.value = &value;
     std::string key = rawkey;
-    bool is_or = false, negate = false;
     for (bool again = true; again;) {
       again = false;
       if (key.rfind("or__", 0) == 0) {
-        is_or = true;
+        cd.is_or = true;
         key = key.substr(4);
         again = true;
       } else if (key.rfind("not__", 0) == 0) {
-        negate = !negate;
+        cd.negate = !cd.negate;
         key = key.substr(5);
         again = true;
       } else if (key.rfind("chain__", 0) == 0) {
+        cd.chain = true;
         key = key.substr(7);
         again = true;
       }
     }
-    auto parts = SplitDunder(key);
-    // AWX maps user "created" filters to the join date; we store it as created already.
-    std::set<std::string> visited;
-    store::Params p;
-    BATON_ASSIGN(std::string cond, c.Condition(def, "t", parts, value, p, visited));
-    if (negate) cond = "NOT (" + cond + ")";
+    cd.parts = SplitDunder(key);
+    conds.push_back(std::move(cd));
+  }
+  auto add_cond = [&](bool is_or, std::string cond, const store::Params& p) {
     if (is_or) {
-      ors.push_back(cond);
+      ors.push_back(std::move(cond));
       or_params.insert(or_params.end(), p.begin(), p.end());
     } else {
-      ands.push_back(cond);
+      ands.push_back(std::move(cond));
       and_params.insert(and_params.end(), p.begin(), p.end());
     }
+  };
+  // Plain conditions through the same to-many relation must hold for the same related row (as
+  // one Django filter() call); chain__ conditions may each match a different row.
+  std::map<std::string, std::vector<size_t>> same_row;
+  for (size_t i = 0; i < conds.size(); ++i) {
+    const Cond& cd = conds[i];
+    if (cd.is_or || cd.negate || cd.chain || cd.parts.size() < 2) continue;
+    const RelationDef* rel = def.Relation(cd.parts[0]);
+    if (!rel || cd.parts.back() == "search" || cd.parts.back() == "isnull") continue;
+    same_row[cd.parts[0]].push_back(i);
+  }
+  std::set<size_t> grouped;
+  for (auto& [relname, idxs] : same_row) {
+    if (idxs.size() < 2) continue;
+    const RelationDef* rel = def.Relation(relname);
+    const ResourceDef* target = Registry::Get().Find(rel->target);
+    if (!target) continue;
+    std::string b = c.NextAlias();
+    std::string inner;
+    store::Params p;
+    for (size_t i : idxs) {
+      std::set<std::string> visited{def.name + "." + relname};
+      std::vector<std::string> rest(conds[i].parts.begin() + 1, conds[i].parts.end());
+      BATON_ASSIGN(std::string one, c.Condition(*target, b, rest, *conds[i].value, p, visited));
+      inner += (inner.empty() ? "" : " AND ") + ("(" + one + ")");
+      grouped.insert(i);
+    }
+    add_cond(false,
+             Compiler::Subst(rel->sql, "t", "SELECT " + b + ".id FROM " + target->table + " " + b +
+                                                " WHERE " + inner),
+             p);
+  }
+  for (size_t i = 0; i < conds.size(); ++i) {
+    if (grouped.count(i)) continue;
+    const Cond& cd = conds[i];
+    std::set<std::string> visited;
+    store::Params p;
+    BATON_ASSIGN(std::string cond, c.Condition(def, "t", cd.parts, *cd.value, p, visited));
+    if (cd.negate) cond = "NOT (" + cond + ")";
+    add_cond(cd.is_or, std::move(cond), p);
   }
   // type: on a non-polymorphic list a different type yields nothing.
   for (const auto& [k, v] : query) {

@@ -2,6 +2,7 @@
 // Knows nothing of AWX.
 #pragma once
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -30,6 +31,8 @@ struct Response {
   std::string content_type = "application/json";
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
+  // When set, sent instead of `body` without copying (cached answers).
+  std::shared_ptr<const std::string> shared_body;
   bool close = false;
 
   void Set(std::string name, std::string value) { headers.emplace_back(std::move(name), std::move(value)); }

@@ -47,11 +47,11 @@ Resp Call::Send() {
   http::Response r = api_.Raw(req);
   Resp out;
   out.status = r.status;
-  out.body = r.body;
+  out.body = r.shared_body ? *r.shared_body : r.body;
   out.headers = r.headers;
   out.headers.emplace_back("Content-Type", r.content_type);
-  if (!r.body.empty() && r.content_type.find("json") != std::string::npos) {
-    auto v = ParseJson(r.body);
+  if (!out.body.empty() && r.content_type.find("json") != std::string::npos) {
+    auto v = ParseJson(out.body);
     if (v) out.json = *v;
   }
   return out;
