@@ -6,6 +6,7 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <thread>
@@ -127,6 +128,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
   }
 
   void Write(Response&& r) {
+    if (r.shared_body) return WriteShared(std::move(r));
     auto res = std::make_shared<bhttp::response<bhttp::string_body>>();
     res->version(version_ ? version_ : 11);
     res->result(static_cast<unsigned>(r.status));
@@ -153,6 +155,37 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
       return;
     }
     bhttp::async_write(stream_, *res, [self, keep](beast::error_code ec, size_t) {
+      self->OnWrite(ec, keep);
+    });
+  }
+
+  // Header and the shared body buffer in one gather write, without copying the body
+  // (cached answers).
+  void WriteShared(Response&& r) {
+    bool keep = keep_alive_ && !r.close && !srv_.stopping;
+    auto head = std::make_shared<std::string>();
+    head->reserve(512);
+    *head += "HTTP/1.1 ";
+    *head += std::to_string(r.status);
+    *head += ' ';
+    *head += ReasonPhrase(r.status);
+    *head += "\r\nServer: baton\r\nContent-Type: ";
+    *head += r.content_type;
+    for (auto& [k, v] : r.headers) {
+      *head += "\r\n";
+      *head += k;
+      *head += ": ";
+      *head += v;
+    }
+    *head += "\r\nContent-Length: ";
+    *head += std::to_string(r.shared_body->size());
+    if (!keep) *head += "\r\nConnection: close";
+    *head += "\r\n\r\n";
+    auto body = r.shared_body;
+    std::array<net::const_buffer, 2> bufs{net::buffer(*head),
+                                          head_ ? net::const_buffer() : net::buffer(*body)};
+    auto self = this->shared_from_this();
+    net::async_write(stream_, bufs, [self, head, body, keep](beast::error_code ec, size_t) {
       self->OnWrite(ec, keep);
     });
   }
@@ -189,7 +222,8 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
 
 void Server::Impl::Accept(size_t i) {
   auto& acc = *acceptors[i];
-  acc.async_accept(net::make_strand(*ctxs[i]), [this, i](beast::error_code ec, tcp::socket sock) {
+  // One thread per io_context: no strand needed.
+  acc.async_accept(*ctxs[i], [this, i](beast::error_code ec, tcp::socket sock) {
     if (stopping) return;
     if (!ec) {
       sock.set_option(tcp::no_delay(true), ec);

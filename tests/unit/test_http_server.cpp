@@ -126,6 +126,25 @@ TEST_F(ServerTest, HeadHasLengthButNoBody) {
   EXPECT_EQ(out.find("{\"method\""), std::string::npos) << out;
 }
 
+TEST_F(ServerTest, SharedBodiesAreSentWhole) {
+  auto big = std::make_shared<const std::string>(std::string(300000, 'x') + "END");
+  Start([big](Request&&, Done done) {
+    Response r;
+    r.shared_body = big;
+    r.Set("X-Extra", "1");
+    done(std::move(r));
+  });
+  std::string out = Exchange(port_, "GET / HTTP/1.1\r\nHost: x\r\n\r\nGET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  EXPECT_NE(out.find("Content-Length: 300003\r\n"), std::string::npos);
+  EXPECT_NE(out.find("X-Extra: 1\r\n"), std::string::npos);
+  size_t first = out.find("END");
+  ASSERT_NE(first, std::string::npos);
+  EXPECT_NE(out.find("END", first + 3), std::string::npos);  // both pipelined answers complete
+  std::string head = Exchange(port_, "HEAD / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  EXPECT_EQ(head.find("END"), std::string::npos);
+  EXPECT_NE(head.find("Content-Length: 300003"), std::string::npos);
+}
+
 TEST_F(ServerTest, HandlersMayAnswerFromAnotherThread) {
   Start([](Request&& req, Done done) {
     std::thread([done = std::move(done)]() mutable {
