@@ -43,6 +43,14 @@ bool ParseListen(const std::string& listen, std::string& host, unsigned short& p
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Block the shutdown signals before any thread starts: every thread inherits the mask and only
+  // the waiter thread below receives them (sigwait).
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  signal(SIGPIPE, SIG_IGN);
   CLI::App cli{"baton: an AWX-compatible automation controller"};
   cli.require_subcommand(1);
   std::string data_dir = "./data";
@@ -125,12 +133,6 @@ int main(int argc, char** argv) {
       app.Handle(std::move(req), std::move(done));
     });
 
-    sigset_t set;
-    sigemptyset(&set);
-    sigaddset(&set, SIGTERM);
-    sigaddset(&set, SIGINT);
-    pthread_sigmask(SIG_BLOCK, &set, nullptr);
-    signal(SIGPIPE, SIG_IGN);
     unsigned short bound = server.Listen();
     std::thread waiter([&server, set]() {
       int sig = 0;
