@@ -262,12 +262,14 @@ http::Response App::Impl::Process(const http::Request& hreq, bool allow_slow, bo
       return finish(ErrorResponse(Error::MethodNotAllowed(method)));
     bool cacheable = req.method == "GET" && route->cacheable && auth.method != AuthMethod::kSession &&
                      ctx.caller.authenticated();
+    // "Cache-Control: no-cache" asks for a freshly computed answer (it is still stored).
+    bool may_reuse = hreq.Header("cache-control").find("no-cache") == std::string_view::npos;
     std::string cache_key;
     if (cacheable) {
       cache_key = std::to_string(ctx.caller.id) + (ctx.caller.read_only_token ? "r " : "w ") + hreq.target;
       auto& answers = Answers();
       auto hit = answers.find(cache_key);
-      if (hit != answers.end() && hit->second.generation == generation) {
+      if (may_reuse && hit != answers.end() && hit->second.generation == generation) {
         http::Response r;
         r.status = hit->second.status;
         r.shared_body = hit->second.body;

@@ -93,15 +93,16 @@ Result<Obj> LoadReadable(Ctx& ctx, const ResourceDef& def, int64_t id) {
 json::object& RelatedOf(json::object& out) { return out["related"].as_object(); }
 json::object& SummaryOf(json::object& out) { return out["summary_fields"].as_object(); }
 
-json::object Serialize(Ctx& ctx, const ResourceDef& def, const Obj& obj, bool detail) {
-  json::object out;
+json::object Serialize(Ctx& ctx, const ResourceDef& def, const Obj& obj, bool detail,
+                       json::storage_ptr sp) {
+  json::object out(std::move(sp));
   out.reserve(def.fields.size() + 6);
   int64_t id = IdOf(obj);
   out["id"] = id;
   out["type"] = def.type;
   out["url"] = def.Url(id);
-  out["related"] = json::object{};
-  out["summary_fields"] = json::object{};
+  out["related"].emplace_object();
+  out["summary_fields"].emplace_object();
   for (const auto& f : def.fields) {
     if (f.name == "id" || f.write_only || f.internal || f.column.empty()) continue;
     if (f.hidden_in_list && !detail) continue;

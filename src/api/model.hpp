@@ -24,7 +24,9 @@ bool CanRead(Ctx& ctx, const ResourceDef& def, int64_t id);
 Result<Obj> LoadReadable(Ctx& ctx, const ResourceDef& def, int64_t id);
 
 // The AWX envelope (id, type, url, related, summary_fields, created, modified, fields...).
-json::object Serialize(Ctx& ctx, const ResourceDef& def, const Obj& obj, bool detail);
+// `sp` is the memory resource of the result (lists use one arena per page).
+json::object Serialize(Ctx& ctx, const ResourceDef& def, const Obj& obj, bool detail,
+                       json::storage_ptr sp = {});
 
 // Helpers for decorate hooks.
 int64_t IdOf(const Obj& o, std::string_view key = "id");
