@@ -10,6 +10,8 @@ void AddResourceRoutes(Router& router, const ResourceDef& def);
 std::string NamedUrl(Ctx& ctx, const ResourceDef& def, const Obj& obj);
 // Detail representation incl. related.named_url (detail GET and create responses).
 json::object SerializeDetail(Ctx& ctx, const ResourceDef& def, const Obj& obj);
+// The copy/ action of a resource (GET {"can_copy"}, POST {"name"} -> 201 new object).
+ActionDef CopyAction(const std::string& resource);
 // Binds `id` once per '?' in `sql`.
 store::Params RepeatParam(const std::string& sql, int64_t id);
 

@@ -140,6 +140,11 @@ struct ResourceDef {
   // Stored-value transform of a write (e.g. hash a password). Runs after validate.
   std::function<void(Ctx&, Obj& values, const Obj* existing)> prepare_write;
 
+  // copy/ (contract §12): the create body a copy starts from (default: every writable field
+  // of the source), and work after the copy was created (sub-objects, secrets).
+  std::function<json::object(Ctx&, const Obj& source)> copy_body;
+  std::function<Status(Ctx&, const Obj& source, int64_t copy_id)> after_copy;
+
   std::vector<SubListDef> sublists;
   std::vector<ActionDef> actions;
 

@@ -1,0 +1,59 @@
+// Every route of the table answers: GET as the superuser (200), anonymously (401 unless the route
+// is anonymous), OPTIONS with an Allow header, and a method it lacks with 405.
+#include "api/router.hpp"
+#include "harness.hpp"
+
+namespace baton::testing {
+namespace {
+
+TEST(EveryRoute, AnswersGetOptionsAndRefusesAnonymous) {
+  Api api;
+  int64_t org = api.Org("Routes");
+  int64_t team = api.Team("rt", org);
+  int64_t user = api.User("ru");
+  api.Post("/api/v2/organizations/" + std::to_string(org) + "/users/", json::object{{"id", user}}).Expect(204);
+  Resp tok = api.Post("/api/v2/tokens/", json::object{{"scope", "write"}}).Expect(201);
+  int64_t role = api.RoleOf("/api/v2/organizations/" + std::to_string(org) + "/", "admin_role");
+  std::map<std::string, int64_t> ids = {{"organizations", org},   {"teams", team},
+                                        {"users", user},          {"tokens", tok.id()},
+                                        {"roles", role},          {"credential_types", 1},
+                                        {"activity_stream", 1}};
+  // A throwaway app to read the route table.
+  store::Database& db = api.db();
+  SystemClock clock;
+  api::App app(db, api::Config{}, clock);
+  int checked = 0;
+  for (const auto& r : app.router().routes()) {
+    std::string path;
+    bool skip = false;
+    for (const auto& seg : r.segs) {
+      if (!seg.empty() && seg.front() == '{') {
+        std::string res = seg.substr(1, seg.size() - 2);
+        if (!ids.count(res)) {
+          skip = true;
+          break;
+        }
+        path += "/" + std::to_string(ids[res]);
+      } else {
+        path += "/" + seg;
+      }
+    }
+    path += "/";
+    ASSERT_FALSE(skip) << "no sample object for " << r.pattern;
+    SCOPED_TRACE(r.pattern);
+    if (r.handlers.count("GET")) {
+      Resp g = api.Get(path).Send();
+      EXPECT_TRUE(g.status == 200 || (r.pattern == "/api/logout/" && g.status == 302)) << path << " " << g.body;
+      if (!r.anonymous) EXPECT_EQ(api.Get(path).Anonymous().Send().status, 401) << path;
+    }
+    Resp o = api.Options(path).Send();
+    EXPECT_EQ(o.status, 200) << path;
+    EXPECT_FALSE(o.Header("Allow").empty()) << path;
+    if (!r.handlers.count("DELETE")) EXPECT_EQ(api.Delete(path).Send().status, 405) << path;
+    ++checked;
+  }
+  EXPECT_GT(checked, 40);
+}
+
+}  // namespace
+}  // namespace baton::testing
