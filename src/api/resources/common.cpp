@@ -42,34 +42,31 @@ std::string AccessListSql(std::string_view ct) {
          std::string(ct) + "' AND r.object_id = ?)";
 }
 
-SubListDef ObjectRolesSubList(std::string_view ct) {
+SubListDef ListOnly(std::string name, std::string child, std::string filter, std::string title,
+                    bool deprecated) {
   SubListDef s;
-  s.name = "object_roles";
-  s.child = "roles";
-  s.filter = ObjectRolesSql(ct);
-  s.title = "Object Roles";
-  s.deprecated = true;
+  s.name = std::move(name);
+  s.child = std::move(child);
+  s.filter = std::move(filter);
+  s.title = std::move(title);
+  s.deprecated = deprecated;
   return s;
+}
+
+SubListDef ObjectRolesSubList(std::string_view ct) {
+  return ListOnly("object_roles", "roles", ObjectRolesSql(ct), "Object Roles", true);
 }
 
 SubListDef AccessListSubList(std::string_view ct) {
-  SubListDef s;
-  s.name = "access_list";
-  s.child = "users";
-  s.filter = AccessListSql(ct);
-  s.title = "Access List";
-  s.deprecated = true;
-  return s;
+  return ListOnly("access_list", "users", AccessListSql(ct), "Access List", true);
 }
 
 SubListDef ActivityStreamSubList(std::string_view type) {
-  SubListDef s;
-  s.name = "activity_stream";
-  s.child = "activity_stream";
-  s.filter = "(t.object1 = '" + std::string(type) + "' AND t.object1_id = ?) OR (t.object2 = '" +
-             std::string(type) + "' AND t.object2_id = ?)";
-  s.title = "Activity Stream List";
-  return s;
+  std::string t(type);
+  return ListOnly("activity_stream", "activity_stream",
+                  "(t.object1 = '" + t + "' AND t.object1_id = ?) OR (t.object2 = '" + t +
+                      "' AND t.object2_id = ?)",
+                  "Activity Stream List");
 }
 
 SubListDef RoleUsersSubList(std::string name, std::string ct, std::string field, bool can_create) {

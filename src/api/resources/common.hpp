@@ -27,6 +27,9 @@ std::string ObjectRolesSql(std::string_view content_type);
 // Users holding any role on the object (access_list/ predicate on users alias t).
 std::string AccessListSql(std::string_view content_type);
 
+// A read-only sub-list of `child` objects selected by `filter` (parent id bound per '?').
+SubListDef ListOnly(std::string name, std::string child, std::string filter, std::string title,
+                    bool deprecated = false);
 // Sub-lists every role-bearing resource has.
 SubListDef ObjectRolesSubList(std::string_view content_type);
 SubListDef AccessListSubList(std::string_view content_type);

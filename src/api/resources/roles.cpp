@@ -149,20 +149,12 @@ void RegisterRoles() {
     s.can_attach_fn = [](Ctx& ctx, int64_t role, int64_t, bool) { return CanGrantRole(ctx, role); };
     d.sublists.push_back(std::move(s));
   }
-  {
-    SubListDef s;
-    s.name = "parents";
-    s.child = "roles";
-    s.filter = "t.id IN (SELECT parent_id FROM role_parents WHERE role_id = ?)";
-    s.title = "Role Parents";
-    d.sublists.push_back(std::move(s));
-    SubListDef c;
-    c.name = "children";
-    c.child = "roles";
-    c.filter = "t.id IN (SELECT role_id FROM role_parents WHERE parent_id = ?)";
-    c.title = "Role Children";
-    d.sublists.push_back(std::move(c));
-  }
+  d.sublists.push_back(ListOnly("parents", "roles",
+                                "t.id IN (SELECT parent_id FROM role_parents WHERE role_id = ?)",
+                                "Role Parents"));
+  d.sublists.push_back(ListOnly("children", "roles",
+                                "t.id IN (SELECT role_id FROM role_parents WHERE parent_id = ?)",
+                                "Role Children"));
   Registry::Get().Add(std::move(d));
 }
 

@@ -55,15 +55,13 @@ void SyncSystemRoles(Ctx& ctx, int64_t id, const Obj& v) {
   }
 }
 
+// Objects of content type `ct` on which the user holds `field` directly.
 SubListDef UserRolesSubList(std::string name, std::string ct, std::string field) {
-  SubListDef s;
-  s.name = std::move(name);
-  s.child = "organizations";
-  if (ct == "team") s.child = "teams";
-  s.filter = "t.id IN (SELECT r.object_id FROM roles r JOIN role_members m ON m.role_id = r.id "
-             "WHERE r.content_type = '" + ct + "' AND r.role_field = '" + field +
-             "' AND m.user_id = ?)";
-  return s;
+  return ListOnly(std::move(name), ct == "team" ? "teams" : "organizations",
+                  "t.id IN (SELECT r.object_id FROM roles r JOIN role_members m ON m.role_id = r.id "
+                  "WHERE r.content_type = '" + ct + "' AND r.role_field = '" + field +
+                      "' AND m.user_id = ?)",
+                  "");
 }
 
 }  // namespace
@@ -185,13 +183,7 @@ void RegisterUsers() {
   d.sublists.push_back(UserRolesSubList("admin_of_organizations", "organization", "admin_role"));
   d.sublists.push_back(UserRolesSubList("teams", "team", "member_role"));
   d.sublists.push_back(ActivityStreamSubList("user"));
-  {
-    SubListDef s;
-    s.name = "access_list";
-    s.child = "users";
-    s.filter = "t.id = ?";
-    d.sublists.push_back(s);
-  }
+  d.sublists.push_back(ListOnly("access_list", "users", "t.id = ?", "Access List", true));
   {
     // Roles granted directly to the user; attach/detach grants and revokes.
     SubListDef s;
