@@ -12,8 +12,9 @@ namespace {
 bool IsNull(const std::string& s) { return s.empty() || s == "~" || s == "null" || s == "Null" || s == "NULL"; }
 
 std::optional<bool> AsBool(const std::string& s) {
-  static const char* t[] = {"y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON"};
-  static const char* f[] = {"n", "N", "no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF"};
+  // PyYAML's resolver: y/n stay strings.
+  static const char* t[] = {"yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON"};
+  static const char* f[] = {"no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF"};
   for (auto* x : t)
     if (s == x) return true;
   for (auto* x : f)

@@ -32,7 +32,7 @@ TEST(Json, EscapesControlCharacters) {
 }
 
 TEST(Vars, YamlScalarsTypedAsPyYaml) {
-  auto r = ParseVarsText("a: yes\nb: off\nc: ~\nd: 42\ne: 4.5\nf: '42'\ng: hello\nh: 0x\ni: -7\n");
+  auto r = ParseVarsText("a: yes\nb: off\nc: ~\nd: 42\ne: 4.5\nf: '42'\ng: hello\nh: 0x\ni: -7\nj: y\nk: N\n");
   ASSERT_TRUE(r.ok());
   auto& o = r.value().as_object();
   EXPECT_EQ(o.at("a"), true);
@@ -44,6 +44,8 @@ TEST(Vars, YamlScalarsTypedAsPyYaml) {
   EXPECT_EQ(o.at("g"), "hello");
   EXPECT_EQ(o.at("h"), "0x");
   EXPECT_EQ(o.at("i"), -7);
+  EXPECT_EQ(o.at("j"), "y");  // PyYAML keeps y/n as strings
+  EXPECT_EQ(o.at("k"), "N");
 }
 
 TEST(Vars, JsonFirstEmptyIsEmptyMapping) {
