@@ -314,6 +314,7 @@ http::Response App::Impl::Process(const http::Request& hreq, bool allow_slow, bo
       maybe.emplace(it->second(ctx, req));
     }
     Result<Reply>& result = *maybe;
+    if (ctx.wake && cfg.wake_dispatcher) cfg.wake_dispatcher();
     if (!result.ok()) return finish(ErrorResponse(result.error()));
     Reply& rep = result.value();
     http::Response r;

@@ -22,6 +22,9 @@ struct Config {
   std::string install_uuid;
   size_t body_limit = 1 << 20;
   int session_timeout_seconds = 1800;
+  std::string secret_key;  // 32-byte AES-256-GCM key for secrets at rest (core/secrets.hpp)
+  std::string projects_root;           // DATA_DIR/projects when empty
+  std::function<void()> wake_dispatcher;  // a job became pending or was asked to cancel
 };
 
 struct Ctx {
@@ -33,6 +36,9 @@ struct Ctx {
   // Set by handlers whose answer depends on more than the stored data (e.g. the live elapsed
   // time of a running job): such answers are not cached.
   bool no_cache = false;
+  // Set by handlers that made a job pending or asked one to cancel: the dispatcher is woken
+  // once the request's transaction is committed.
+  bool wake = false;
   std::string now_iso() const { return FormatIso(now); }
 };
 

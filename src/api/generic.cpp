@@ -40,13 +40,26 @@ std::string NamedUrl(Ctx& ctx, const ResourceDef& def, const Obj& obj) {
     if (dot == std::string::npos) {
       value = GetString(obj, field);
     } else {
+      // "fk.field" or a longer path ("inventory.organization.name"): follow the foreign keys.
       std::string fk = field.substr(0, dot);
+      std::string rest = field.substr(dot + 1);
       const FieldDef* f = def.Field(fk);
-      auto id = OptIdOf(obj, fk);
-      if (f && id) {
-        const ResourceDef* t = Registry::Get().Find(f->fk);
-        if (t) value = ctx.db.QueryString("SELECT " + field.substr(dot + 1) + " FROM " + t->table + " WHERE id = ?", {*id}).value_or("");
+      std::optional<int64_t> id = OptIdOf(obj, fk);
+      const ResourceDef* t = f ? Registry::Get().Find(f->fk) : nullptr;
+      for (size_t d; t && id && (d = rest.find('.')) != std::string::npos;) {
+        const FieldDef* next = t->Field(rest.substr(0, d));
+        if (!next || next->type != FieldType::kFk) {
+          t = nullptr;
+          break;
+        }
+        id = ctx.db.QueryInt("SELECT " + next->column + " FROM " + t->table + " WHERE id = ?",
+                             {*id});
+        t = Registry::Get().Find(next->fk);
+        rest = rest.substr(d + 1);
       }
+      if (t && id)
+        value = ctx.db.QueryString("SELECT " + rest + " FROM " + t->table + " WHERE id = ?", {*id})
+                    .value_or("");
     }
     out += escape(value);
     if (n == std::string::npos) break;
@@ -158,7 +171,12 @@ void AddResourceRoutes(Router& router, const ResourceDef& def) {
     r.kind = RouteKind::kList;
     r.resource = d;
     r.title = def.title;
-    r.handlers["GET"] = [d](Ctx& ctx, ApiRequest& req) { return ListObjects(ctx, req, *d); };
+    r.handlers["GET"] = [d](Ctx& ctx, ApiRequest& req) -> Result<Reply> {
+      if (!d->list_scope) return ListObjects(ctx, req, *d);
+      store::Params p;
+      BATON_ASSIGN(std::string scope, d->list_scope(ctx, req, p));
+      return ListObjects(ctx, req, *d, scope, p);
+    };
     if (def.creatable) {
       r.handlers["POST"] = [d](Ctx& ctx, ApiRequest& req) -> Result<Reply> {
         BATON_ASSIGN(Obj obj, CreateObject(ctx, *d, req.body));
@@ -192,7 +210,7 @@ void AddResourceRoutes(Router& router, const ResourceDef& def) {
       r.handlers["DELETE"] = [d](Ctx& ctx, ApiRequest& req) -> Result<Reply> {
         BATON_ASSIGN(Obj obj, LoadReadable(ctx, *d, req.ids[0]));
         BATON_TRY(DeleteObject(ctx, *d, obj));
-        return Reply::Empty(204);
+        return Reply::Empty(d->delete_status);
       };
     }
   }
@@ -208,6 +226,11 @@ void AddResourceRoutes(Router& router, const ResourceDef& def) {
     r.handlers["GET"] = [d, s](Ctx& ctx, ApiRequest& req) -> Result<Reply> {
       BATON_ASSIGN(Obj parent, LoadReadable(ctx, *d, req.ids[0]));
       const ResourceDef& child = Registry::Get().Must(s->child);
+      if (s->scope) {
+        store::Params p;
+        BATON_ASSIGN(std::string scope, s->scope(ctx, parent, p));
+        return ListObjects(ctx, req, child, scope, p, /*apply_read_filter=*/false);
+      }
       return ListObjects(ctx, req, child, s->filter, RepeatParam(s->filter, req.ids[0]));
     };
     if (sl.can_create || sl.can_attach) {
@@ -218,6 +241,13 @@ void AddResourceRoutes(Router& router, const ResourceDef& def) {
           return AttachOrDetach(ctx, req, *d, *s, child, req.ids[0]);
         if (req.body.contains("disassociate")) return Error::Msg("\"id\" is required to disassociate");
         if (!s->can_create) return Error::Msg(child.model + " 'id' field is missing.");
+        if (s->before_create) {
+          BATON_ASSIGN(std::optional<int64_t> existing, s->before_create(ctx, req.ids[0], req.body));
+          if (existing) {
+            req.body["id"] = *existing;
+            return AttachOrDetach(ctx, req, *d, *s, child, req.ids[0]);
+          }
+        }
         Obj injected;
         if (!s->inject_field.empty()) injected[s->inject_field] = req.ids[0];
         store::Tx tx(ctx.db);
@@ -239,11 +269,16 @@ void AddResourceRoutes(Router& router, const ResourceDef& def) {
   }
 }
 
+void RegisterProjects();
+void RegisterLabels();
+
 void BuildRoutes(Router& router) {
   auto& reg = Registry::Get();
   if (reg.All().empty()) {
     RegisterIdentityResources();
     RegisterCredentialTypes();
+    RegisterProjects();
+    RegisterLabels();
     RegisterActivityStream();
   }
   for (const auto& def : reg.All()) AddResourceRoutes(router, def);

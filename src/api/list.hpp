@@ -19,9 +19,11 @@ struct FilterSql {
 Result<FilterSql> CompileListQuery(Ctx& ctx, const ResourceDef& def, const QueryParams& query);
 
 // Serves a paginated list of `def` restricted by `scope` (predicate on alias t, with its params)
-// and by the caller's read filter.
+// and, unless `apply_read_filter` is false (the scope already encodes visibility), by the
+// caller's read filter.
 Result<Reply> ListObjects(Ctx& ctx, ApiRequest& req, const ResourceDef& def,
-                          const std::string& scope = "", const store::Params& scope_params = {});
+                          const std::string& scope = "", const store::Params& scope_params = {},
+                          bool apply_read_filter = true);
 
 // Builds the page link for `page` from the request's own path and query (other params kept).
 std::string PageLink(const ApiRequest& req, int64_t page, bool rewrite_page_size);

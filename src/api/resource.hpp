@@ -77,6 +77,14 @@ struct SubListDef {
   std::function<Status(Ctx&, int64_t parent, int64_t child)> after_create;
   // Permission to attach/detach (default: change on the parent).
   std::function<Status(Ctx&, int64_t parent, int64_t child, bool detach)> can_attach_fn;
+  // Dynamic selection replacing `filter` (e.g. a smart inventory's hosts): a predicate on alias
+  // t for the parent object, with its parameters. Reading the parent then suffices to read the
+  // listed children (the children's read filter is not applied), as in AWX's custom querysets.
+  std::function<Result<std::string>(Ctx&, const json::object& parent, store::Params&)> scope;
+  // Runs before a child is created through this sub-list: may complete the body (e.g. with the
+  // parent group's inventory), or return the id of an existing child to attach instead.
+  std::function<Result<std::optional<int64_t>>(Ctx&, int64_t parent, json::object& body)>
+      before_create;
   // Extra field set when listing (e.g. role users/ lists are readable by role readers).
   std::string title;
   bool deprecated = false;
@@ -112,6 +120,7 @@ struct ResourceDef {
   bool editable = true;
   bool deletable = true;
   bool list_endpoint = true;
+  int delete_status = 204;  // inventories answer 202 (contract §10)
   std::string named_url_format;  // e.g. "<name>++<organization.name>"; "" = none
   // Unique constraints checked on create/update: fields, message (key __all__ or a field).
   struct Unique {
@@ -120,6 +129,10 @@ struct ResourceDef {
     std::string message;
   };
   std::vector<Unique> uniques;
+
+  // Extra restriction of the top-level list computed from its query (e.g. hosts/?host_filter=):
+  // a predicate on alias t ("" = none), with its parameters.
+  std::function<Result<std::string>(Ctx&, const ApiRequest&, store::Params&)> list_scope;
 
   // RBAC: SQL predicate on alias t for what the caller may read ("" = everything).
   std::function<std::string(Ctx&, store::Params&)> read_filter;

@@ -88,6 +88,22 @@ std::vector<std::string> SplitOn(const std::string& s, const std::string& sep) {
   return out;
 }
 
+// Splits the fields of one object on "+", leaving an escaped "[+]" inside its field.
+std::vector<std::string> SplitFields(const std::string& s) {
+  std::vector<std::string> out(1);
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s.compare(i, 3, "[+]") == 0) {
+      out.back() += "[+]";
+      i += 2;
+    } else if (s[i] == '+') {
+      out.emplace_back();
+    } else {
+      out.back() += s[i];
+    }
+  }
+  return out;
+}
+
 std::string Unescape(std::string s) {
   for (size_t pos; (pos = s.find("[+]")) != std::string::npos;) s.replace(pos, 3, "+");
   return s;
@@ -119,7 +135,7 @@ int64_t ResolveParam(Ctx& ctx, const ResourceDef& res, const std::string& raw) {
   store::Params p;
   for (size_t i = 0; i < fmt_objs.size(); ++i) {
     auto fields = SplitOn(fmt_objs[i], "+");
-    auto vals = SplitOn(val_objs[i], "+");
+    auto vals = SplitFields(val_objs[i]);
     if (fields.size() != vals.size()) return 0;
     for (size_t j = 0; j < fields.size(); ++j) {
       std::string v = Unescape(vals[j]);
@@ -131,17 +147,31 @@ int64_t ResolveParam(Ctx& ctx, const ResourceDef& res, const std::string& raw) {
         cond = "t." + f->column + " = ?";
         p.emplace_back(v);
       } else {
-        const FieldDef* fk = res.Field(fields[j].substr(0, dot));
-        if (!fk) return 0;
-        const ResourceDef* target = Registry::Get().Find(fk->fk);
-        if (!target) return 0;
-        if (v.empty() && j == 0) {
-          cond = "t." + fk->column + " IS NULL";
-        } else {
-          cond = "t." + fk->column + " IN (SELECT id FROM " + target->table + " WHERE " +
-                 fields[j].substr(dot + 1) + " = ?)";
+        // "fk.field", or a longer path of foreign keys ("inventory.organization.name"): nested
+        // subqueries; an empty first field of an object stands for a null last foreign key.
+        std::vector<std::string> path = SplitOn(fields[j], ".");
+        const ResourceDef* cur = &res;
+        std::string close;
+        for (size_t k = 0; k + 1 < path.size(); ++k) {
+          const FieldDef* fk = cur->Field(path[k]);
+          if (!fk || fk->type != FieldType::kFk) return 0;
+          const ResourceDef* target = Registry::Get().Find(fk->fk);
+          if (!target) return 0;
+          std::string col = (k == 0 ? "t." : "") + fk->column;
+          if (k + 2 == path.size() && v.empty() && j == 0) {
+            cond += col + " IS NULL";
+            cur = nullptr;
+            break;
+          }
+          cond += col + " IN (SELECT id FROM " + target->table + " WHERE ";
+          close += ")";
+          cur = target;
+        }
+        if (cur) {
+          cond += path.back() + " = ?";
           p.emplace_back(v);
         }
+        cond += close;
       }
       where += (where.empty() ? "" : " AND ") + cond;
     }

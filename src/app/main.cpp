@@ -11,7 +11,10 @@
 #include "app/bootstrap.hpp"
 #include "app/tls.hpp"
 #include "core/log.hpp"
+#include "core/secrets.hpp"
 #include "http/server.hpp"
+#include "runner/project_update.hpp"
+#include "scheduler/dispatcher.hpp"
 #include "store/db.hpp"
 
 namespace {
@@ -57,6 +60,7 @@ int main(int argc, char** argv) {
   std::string listen = "127.0.0.1:8013";
   std::string tls_cert, tls_key, log_level = "info";
   std::string product_version = "21.14.0";
+  std::string projects_root;
   bool self_signed = false;
   int threads = 0;
   size_t body_limit = 1 << 20;
@@ -70,6 +74,7 @@ int main(int argc, char** argv) {
   serve->add_option("--threads", threads, "I/O threads (default: number of cores)");
   serve->add_option("--body-limit", body_limit, "Largest accepted request body in bytes")->capture_default_str();
   serve->add_option("--product-version", product_version, "X-API-Product-Version to announce")->capture_default_str();
+  serve->add_option("--projects-root", projects_root, "Directory of project checkouts (default DATA_DIR/projects)");
   serve->add_option("--log-level", log_level, "trace, debug, info, warn, error")->capture_default_str();
 
   auto* migrate = cli.add_subcommand("migrate", "Create or upgrade the database and exit");
@@ -117,9 +122,26 @@ int main(int argc, char** argv) {
     cfg.data_dir = data_dir;
     cfg.body_limit = body_limit;
     cfg.install_uuid = seed.install_uuid;
+    auto secret_key = LoadOrCreateKey(data_dir);
+    if (!secret_key.ok()) {
+      std::cerr << GetString(secret_key.error().body.as_object(), "detail") << std::endl;
+      return 1;
+    }
+    cfg.secret_key = secret_key.value();
     char hostname[256] = "baton";
     gethostname(hostname, sizeof hostname);
     cfg.node_name = hostname;
+    if (projects_root.empty()) projects_root = (std::filesystem::path(data_dir) / "projects").string();
+    std::filesystem::create_directories(projects_root);
+    cfg.projects_root = projects_root;
+
+    scheduler::Options sopts;
+    sopts.node_name = hostname;
+    sopts.data_dir = data_dir;
+    sopts.projects_root = projects_root;
+    scheduler::Dispatcher dispatcher(*db, clock, sopts);
+    dispatcher.Register(std::make_unique<runner::ProjectUpdateRunner>());
+    cfg.wake_dispatcher = [&dispatcher] { dispatcher.Wake(); };
     api::App app(*db, cfg, clock);
 
     http::ServerOptions opts;
@@ -144,7 +166,9 @@ int main(int argc, char** argv) {
     std::cout << "baton " << BATON_VERSION << " serving " << (tls_cert.empty() ? "http" : "https")
               << "://" << host << ":" << bound << "/api/ (data: " << data_dir << "/baton.db)"
               << std::endl;
+    dispatcher.Start();
     server.Run();
+    dispatcher.Stop();
     spdlog::info("stopped");
     return 0;
   } catch (const std::exception& e) {

@@ -1,6 +1,13 @@
 #include "harness.hpp"
 
+#include <chrono>
 #include <cstdlib>
+#include <thread>
+
+#include <stdexcept>
+
+#include "core/secrets.hpp"
+#include "runner/project_update.hpp"
 
 namespace baton::testing {
 
@@ -15,10 +22,48 @@ Api::Api() {
   api::Config cfg;
   cfg.data_dir = dir_.string();
   cfg.node_name = "test-node";
+  auto key = LoadOrCreateKey(dir_.string());
+  if (!key.ok()) throw std::runtime_error("cannot create the secret key");
+  cfg.secret_key = key.value();
+  cfg.projects_root = projects_root().string();
+  std::filesystem::create_directories(projects_root());
+  cfg.wake_dispatcher = [this] {
+    if (dispatcher_) dispatcher_->Wake();
+  };
   app_ = std::make_unique<api::App>(*db_, cfg, clock_);
 }
 
+scheduler::Dispatcher& Api::StartDispatcher() {
+  if (!dispatcher_) {
+    scheduler::Options o;
+    o.node_name = "test-node";
+    o.data_dir = dir_.string();
+    o.projects_root = projects_root().string();
+    o.safety_pass_ms = 200;
+    o.cancel_grace_ms = 1000;
+    dispatcher_ = std::make_unique<scheduler::Dispatcher>(*db_, clock_, o);
+    dispatcher_->Register(std::make_unique<runner::ProjectUpdateRunner>());
+    dispatcher_->Start();
+  }
+  return *dispatcher_;
+}
+
+Resp Api::WaitFinished(const std::string& url, int max_seconds) {
+  Resp r;
+  for (int i = 0; i < max_seconds * 20; ++i) {
+    r = Get(url).Header("Cache-Control", "no-cache").Send();
+    if (r.status != 200) return r;
+    std::string st(r["status"].as_string());
+    if (st != "new" && st != "pending" && st != "waiting" && st != "running") return r;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  ADD_FAILURE() << url << " did not finish within " << max_seconds << " s: " << r.body;
+  return r;
+}
+
 Api::~Api() {
+  if (dispatcher_) dispatcher_->Stop();
+  dispatcher_.reset();
   app_.reset();
   db_.reset();
   std::error_code ec;

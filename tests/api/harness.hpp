@@ -8,6 +8,7 @@
 #include <string>
 
 #include "api/app.hpp"
+#include "scheduler/dispatcher.hpp"
 #include "app/bootstrap.hpp"
 #include "core/crypto.hpp"
 #include "core/json.hpp"
@@ -106,11 +107,18 @@ class Api {
 
   store::Database& db() { return *db_; }
   int64_t DefaultOrg() { return 1; }
+  const std::filesystem::path& dir() const { return dir_; }
+  std::filesystem::path projects_root() const { return dir_ / "projects"; }
+  // Runs the real dispatcher (project updates ...) against this database.
+  scheduler::Dispatcher& StartDispatcher();
+  // Polls a unified job's detail until its status is final (bounded; returns the last body).
+  Resp WaitFinished(const std::string& url, int max_seconds = 60);
 
  private:
   std::filesystem::path dir_;
   std::unique_ptr<store::Database> db_;
   SystemClock clock_;
+  std::unique_ptr<scheduler::Dispatcher> dispatcher_;
   std::unique_ptr<api::App> app_;
 };
 

@@ -14,10 +14,38 @@ TEST(EveryRoute, AnswersGetOptionsAndRefusesAnonymous) {
   api.Post("/api/v2/organizations/" + std::to_string(org) + "/users/", json::object{{"id", user}}).Expect(204);
   Resp tok = api.Post("/api/v2/tokens/", json::object{{"scope", "write"}}).Expect(201);
   int64_t role = api.RoleOf("/api/v2/organizations/" + std::to_string(org) + "/", "admin_role");
+  std::filesystem::create_directories(api.projects_root() / "manual");
+  int64_t project =
+      api.Post("/api/v2/projects/", json::object{{"name", "p"}, {"local_path", "manual"}}).Expect(201).id();
+  Resp scm = api.Post("/api/v2/projects/", json::object{{"name", "g"}, {"scm_type", "git"},
+                                                          {"scm_url", "file:///nonexistent"}})
+                 .Expect(201);
+  int64_t update = scm["summary_fields"].as_object().at("current_update").as_object().at("id").as_int64();
+  int64_t label = api.Post("/api/v2/labels/", json::object{{"name", "l"}, {"organization", org}}).Expect(201).id();
   std::map<std::string, int64_t> ids = {{"organizations", org},   {"teams", team},
                                         {"users", user},          {"tokens", tok.id()},
                                         {"roles", role},          {"credential_types", 1},
-                                        {"activity_stream", 1}};
+                                        {"activity_stream", 1},
+                                        {"projects", project},    {"project_updates", update},
+                                        {"labels", label}};
+  int64_t inv = api.Post("/api/v2/inventories/", json::object{{"name", "ri"}, {"organization", org}})
+                    .Expect(201)
+                    .id();
+  ids["inventories"] = inv;
+  ids["hosts"] =
+      api.Post("/api/v2/hosts/", json::object{{"name", "rh"}, {"inventory", inv}}).Expect(201).id();
+  ids["groups"] =
+      api.Post("/api/v2/groups/", json::object{{"name", "rg"}, {"inventory", inv}}).Expect(201).id();
+  ids["credentials"] = api.Post("/api/v2/credentials/", json::object{{"name", "rc"}, {"credential_type", 1},
+                                                                    {"organization", org}})
+                          .Expect(201)
+                          .id();
+  // No input source can be made through the API (there are no external credential types).
+  ids["credential_input_sources"] = api.db().Local().Insert(
+      "INSERT INTO credential_input_sources (input_field_name, target_credential_id, "
+      "source_credential_id, created, modified) VALUES ('password', ?, ?, '2024-01-01T00:00:00Z', "
+      "'2024-01-01T00:00:00Z') RETURNING id",
+      {ids["credentials"], ids["credentials"]});
   // A throwaway app to read the route table.
   store::Database& db = api.db();
   SystemClock clock;

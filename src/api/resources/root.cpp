@@ -12,6 +12,8 @@ void RegisterUsers();
 void RegisterTeams();
 void RegisterRoles();
 void RegisterTokens();
+void RegisterInventories();
+void RegisterCredentials();
 void AddTokenRoutes(Router& router);
 
 void RegisterIdentityResources() {
@@ -20,6 +22,8 @@ void RegisterIdentityResources() {
   RegisterTeams();
   RegisterRoles();
   RegisterTokens();
+  RegisterInventories();
+  RegisterCredentials();
 }
 
 namespace {

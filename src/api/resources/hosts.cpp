@@ -1,0 +1,216 @@
+// Host (api-resources.md §12): hosts of regular inventories, their groups, variables and facts;
+// /api/v2/hosts/?host_filter= takes AWX's smart-filter language.
+#include <charconv>
+
+#include "api/resources/inventory_common.hpp"
+#include "core/vars.hpp"
+
+namespace baton::api {
+namespace {
+
+// AWX's HostSerializer._get_host_port_from_name: "name:port" (exactly one colon) names a port.
+// Returns the port, or an error message; `name` becomes the part before the colon.
+std::optional<int64_t> SplitPort(std::string& name, std::string* error) {
+  if (std::count(name.begin(), name.end(), ':') != 1) return std::nullopt;
+  size_t colon = name.find(':');
+  std::string port = name.substr(colon + 1);
+  name = name.substr(0, colon);
+  std::string_view s = port;
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
+  if (!s.empty() && s.front() == '+') s.remove_prefix(1);
+  int64_t n = 0;
+  auto r = std::from_chars(s.data(), s.data() + s.size(), n);
+  if (s.empty() || r.ec != std::errc() || r.ptr != s.data() + s.size()) {
+    *error = "Invalid port specification: " + port;
+    return std::nullopt;
+  }
+  if (n < 1 || n > 65535) {
+    *error = "Invalid port specification: " + std::to_string(n);
+    return std::nullopt;
+  }
+  return n;
+}
+
+Status Validate(Ctx& ctx, Obj& v, const Obj* existing) {
+  json::object errs;
+  std::string name = GetString(v, "name");
+  std::string port_error;
+  auto port = SplitPort(name, &port_error);
+  if (!port_error.empty()) errs["name"] = json::array{json::string(port_error)};
+  int64_t inv = IdOf(v, "inventory");
+  if (!existing) {
+    auto held = CheckInventoryHoldsObjects(ctx, inv, "Host");
+    if (!held.ok()) errs["inventory"] = held.error().body.as_object().at("inventory");
+  }
+  if (!errs.empty()) return Error::Body(400, std::move(errs));
+  if (port) {
+    v["name"] = name;
+    auto vars = ParseVarsMapping(GetString(v, "variables"));
+    json::object obj = vars.ok() ? vars.value() : json::object{};
+    obj["ansible_ssh_port"] = *port;
+    v["variables"] = DumpPy(obj);
+  }
+  if (ctx.db.QueryInt("SELECT 1 FROM groups WHERE inventory_id = ? AND name = ?", {inv, name}))
+    return Error::All("A Group with that name already exists.");
+  return OkStatus();
+}
+
+void Decorate(Ctx& ctx, const Obj& o, json::object& out, bool) {
+  int64_t id = IdOf(o);
+  for (const char* s :
+       {"variable_data", "groups", "all_groups", "activity_stream", "ansible_facts"})
+    AddRelated(out, s, Url("hosts", id, s));
+  auto& sf = SummaryOf(out);
+  if (auto inv = OptIdOf(o, "inventory")) {
+    if (auto s = InventorySummary(ctx, *inv)) {
+      AddRelated(out, "inventory", Url("inventories", *inv));
+      sf["inventory"] = std::move(*s);
+    }
+  }
+  json::array groups;
+  auto rows = ctx.db.Query(
+      "SELECT g.id, g.name FROM groups g JOIN group_hosts gh ON gh.group_id = g.id WHERE "
+      "gh.host_id = ? ORDER BY g.id LIMIT 5",
+      {id});
+  for (auto& r : rows.rows)
+    groups.push_back(json::object{{"id", store::AsInt(r[0])}, {"name", store::AsString(r[1])}});
+  int64_t count =
+      ctx.db.QueryInt("SELECT COUNT(*) FROM group_hosts WHERE host_id = ?", {id}).value_or(0);
+  sf["groups"] = json::object{{"count", count}, {"results", std::move(groups)}};
+  sf["recent_jobs"] = json::array{};
+  InsertAfter(out, "variables", {{"has_active_failures", false}, {"has_inventory_sources", false}});
+}
+
+std::optional<int64_t> HostInventory(Ctx& ctx, int64_t host) {
+  return ctx.db.QueryInt("SELECT inventory_id FROM hosts WHERE id = ?", {host});
+}
+
+Status SameInventory(Ctx& ctx, int64_t host, int64_t group) {
+  auto a = HostInventory(ctx, host);
+  auto b = ctx.db.QueryInt("SELECT inventory_id FROM groups WHERE id = ?", {group});
+  if (a && b && *a == *b) return OkStatus();
+  return Error::Detail(400, "Cannot associate two items from different inventories.");
+}
+
+}  // namespace
+
+void RegisterHosts() {
+  ResourceDef d;
+  d.name = "hosts";
+  d.type = "host";
+  d.model = "Host";
+  d.verbose = "host";
+  d.title = "Hosts";
+  d.table = "hosts";
+  d.named_url_format = "name++inventory.name++inventory.organization.name";
+  d.default_order = {"name"};
+  d.search_fields = {"name", "description"};
+  d.fields = {IdField()};
+  for (auto& f : TimestampFields()) d.fields.push_back(f);
+  d.fields.push_back(NameField());
+  d.fields.push_back(DescriptionField());
+  FieldDef inv = Fk("inventory", "inventories", true);
+  inv.create_only = true;
+  d.fields.push_back(inv);
+  FieldDef enabled = Bool("enabled", true);
+  enabled.help_text = "Is this host online and available for running jobs?";
+  d.fields.push_back(enabled);
+  FieldDef instance = Str("instance_id", 1024);
+  instance.help_text =
+      "The value used by the remote inventory source to uniquely identify the host";
+  d.fields.push_back(instance);
+  FieldDef vars = F("variables", FieldType::kJsonText);
+  vars.def = "";
+  vars.has_default = true;
+  vars.help_text = "Host variables in JSON or YAML format.";
+  d.fields.push_back(vars);
+  d.fields.push_back(RO(Fk("last_job", "jobs")));
+  d.fields.push_back(RO(Fk("last_job_host_summary", "job_host_summaries")));
+  FieldDef facts_modified = Dt("ansible_facts_modified");
+  facts_modified.help_text = "The date and time ansible_facts was last modified.";
+  d.fields.push_back(facts_modified);
+  d.fields.push_back(Internal("ansible_facts", "ansible_facts", FieldType::kJson));
+  d.uniques = {
+      {{"name", "inventory"}, "__all__", "Host with this Name and Inventory already exists."}};
+  d.relations = {
+      {"groups", "groups",
+       "{t}.id IN (SELECT gh.host_id FROM group_hosts gh WHERE gh.group_id IN ({inner}))"},
+  };
+  d.read_filter = [](Ctx& ctx, store::Params& p) {
+    return ReadableInventoriesSql(ctx, p, "t.inventory_id");
+  };
+  d.list_scope = [](Ctx& ctx, const ApiRequest& req, store::Params& p) -> Result<std::string> {
+    const std::string* hf = req.Q("host_filter");
+    if (!hf || hf->empty()) return std::string();
+    auto sql = CompileHostFilter(ctx, *hf, p);
+    if (!sql.ok()) return Error::Err(HostFilterErrorMessage(sql.error()));
+    return sql;
+  };
+  d.can_add = [](Ctx& ctx, const Obj& data) -> Status {
+    return RequireRole(ctx, "inventory", IdOf(data, "inventory"), "admin_role");
+  };
+  d.can_change = [](Ctx& ctx, const Obj& o, const Obj&) -> Status {
+    return RequireRole(ctx, "inventory", IdOf(o, "inventory"), "admin_role");
+  };
+  d.can_delete = [](Ctx& ctx, const Obj& o) -> Status {
+    return RequireRole(ctx, "inventory", IdOf(o, "inventory"), "admin_role");
+  };
+  d.capabilities = [](Ctx& ctx, const Obj& o) {
+    bool edit = CanAdminInventory(ctx, IdOf(o, "inventory"));
+    return json::object{{"edit", edit}, {"delete", edit}};
+  };
+  d.validate = Validate;
+  d.decorate = Decorate;
+  {
+    SubListDef s;
+    s.name = "groups";
+    s.child = "groups";
+    s.filter = "t.id IN (SELECT group_id FROM group_hosts WHERE host_id = ?)";
+    s.can_create = true;
+    s.can_attach = true;
+    s.title = "Groups";
+    s.before_create = [](Ctx& ctx, int64_t host,
+                         json::object& body) -> Result<std::optional<int64_t>> {
+      if (auto inv = HostInventory(ctx, host)) body["inventory"] = *inv;
+      return std::optional<int64_t>();
+    };
+    s.attach = [](Ctx& ctx, int64_t host, int64_t group) -> Status {
+      BATON_TRY(SameInventory(ctx, host, group));
+      ctx.db.Exec(
+          "INSERT INTO group_hosts (group_id, host_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
+          {group, host});
+      return OkStatus();
+    };
+    s.after_create = s.attach;
+    s.detach = [](Ctx& ctx, int64_t host, int64_t group) -> Status {
+      ctx.db.Exec("DELETE FROM group_hosts WHERE group_id = ? AND host_id = ?", {group, host});
+      return OkStatus();
+    };
+    d.sublists.push_back(std::move(s));
+  }
+  d.sublists.push_back(ListOnly(
+      "all_groups", "groups",
+      "t.id IN (WITH RECURSIVE anc(id) AS (SELECT group_id FROM group_hosts WHERE host_id = ? "
+      "UNION SELECT gc.parent_id FROM group_children gc JOIN anc ON gc.child_id = anc.id) "
+      "SELECT id FROM anc)",
+      "All Groups"));
+  d.sublists.push_back(ActivityStreamSubList("host"));
+  ResourceDef& reg = Registry::Get().Add(std::move(d));
+  reg.actions.push_back(VariableDataAction("hosts"));
+  {
+    ActionDef a;
+    a.name = "ansible_facts";
+    a.methods = {"GET"};
+    a.title = "Host Ansible Facts";
+    a.handler = [](Ctx& ctx, ApiRequest& req) -> Result<Reply> {
+      BATON_ASSIGN(Obj host, LoadReadable(ctx, Registry::Get().Must("hosts"), req.ids[0]));
+      auto* facts = host.if_contains("ansible_facts");
+      if (facts && facts->is_object()) return Reply::Json(*facts);
+      return Reply::Json(json::object{});
+    };
+    reg.actions.push_back(std::move(a));
+  }
+}
+
+}  // namespace baton::api

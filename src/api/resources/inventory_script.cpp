@@ -1,0 +1,204 @@
+// inventories/N/script/ (contract §15: the Ansible JSON inventory the awx.awx inventory plugin
+// reads, as AWX's Inventory.get_script_data builds it) and inventories/N/tree/.
+#include <map>
+#include <regex>
+
+#include "api/resources/inventory_common.hpp"
+#include "core/vars.hpp"
+
+namespace baton::api {
+namespace {
+
+json::object VarsDict(const std::string& text) {
+  auto v = ParseVarsText(text);
+  if (v.ok() && v.value().is_object()) return v.value().as_object();
+  return json::object{};
+}
+
+bool Flag(const ApiRequest& req, std::string_view key) {
+  const std::string* v = req.Q(key);
+  return v && !v->empty();  // Python bool() of the raw value
+}
+
+struct Host {
+  int64_t id;
+  std::string name;
+  std::string variables;
+  bool enabled;
+};
+
+Result<Reply> Script(Ctx& ctx, ApiRequest& req) {
+  const ResourceDef& invs = Registry::Get().Must("inventories");
+  BATON_ASSIGN(Obj inv, LoadReadable(ctx, invs, req.ids[0]));
+  bool hostvars = Flag(req, "hostvars"), towervars = Flag(req, "towervars");
+  bool show_all = Flag(req, "all");
+  int64_t slice_number = 1, slice_count = 1;
+  if (const std::string* subset = req.Q("subset"); subset && !subset->empty()) {
+    if (subset->rfind("slice", 0) != 0)
+      return Error::Detail(400, "Subset does not use any supported syntax.");
+    static const std::regex kSlice(R"(^slice(\d+)of(\d+))");
+    std::smatch m;
+    if (!std::regex_search(*subset, m, kSlice))
+      return Error::Detail(400, "Could not parse subset as slice specification.");
+    try {
+      slice_number = std::stoll(m[1].str());
+      slice_count = std::stoll(m[2].str());
+    } catch (const std::exception&) {
+      return Error::Detail(400, "Could not parse subset as slice specification.");
+    }
+    if (slice_number > slice_count)
+      return Error::Detail(400, "Slice number must be less than total number of slices.");
+    if (slice_number < 1) return Error::Detail(400, "Slice number must be 1 or higher.");
+  }
+  store::Params p;
+  BATON_ASSIGN(std::string where, InventoryHostsSql(ctx, inv, p));
+  if (!show_all) where = "(" + where + ") AND t.enabled = 1";
+  if (const std::string* name = req.Q("host"); name && !name->empty()) {
+    p.emplace_back(*name);
+    auto v = ctx.db.QueryString(
+        "SELECT t.variables FROM hosts t WHERE " + where + " AND t.name = ? ORDER BY t.id LIMIT 1",
+        p);
+    if (!v) return Error::NotFound();
+    return Reply::Json(VarsDict(*v));
+  }
+  std::vector<Host> hosts;
+  auto rows = ctx.db.Query("SELECT t.id, t.name, t.variables, t.enabled FROM hosts t WHERE " +
+                               where + " ORDER BY t.name, t.id",
+                           p);
+  for (size_t i = 0; i < rows.size(); ++i) {
+    if (slice_count > 1 && static_cast<int64_t>(i) % slice_count != slice_number - 1) continue;
+    auto& r = rows.rows[i];
+    hosts.push_back({store::AsInt(r[0]), store::AsString(r[1]), store::AsString(r[2]),
+                     store::AsInt(r[3]) != 0});
+  }
+
+  json::object data;
+  data["all"] = nullptr;  // first key; filled in at the end (inserts move the object's storage)
+  json::object all;
+  json::object inv_vars = VarsDict(GetString(inv, "variables"));
+  if (!inv_vars.empty()) all["vars"] = std::move(inv_vars);
+  json::array all_hosts;
+  if (GetString(inv, "kind") == "smart") {
+    for (const auto& h : hosts) all_hosts.push_back(json::string(h.name));
+    all["hosts"] = std::move(all_hosts);
+  } else {
+    int64_t id = IdOf(inv);
+    std::map<std::string, bool> in_slice;
+    for (const auto& h : hosts) in_slice[h.name] = true;
+    std::map<int64_t, json::array> group_hosts, group_children;
+    std::map<std::string, bool> grouped;
+    auto gh = ctx.db.Query(
+        "SELECT gh.group_id, h.name FROM group_hosts gh JOIN hosts h ON h.id = gh.host_id JOIN "
+        "groups g ON g.id = gh.group_id WHERE g.inventory_id = ? AND h.inventory_id = ? "
+        "ORDER BY h.name",
+        {id, id});
+    for (auto& r : gh.rows) {
+      std::string name = store::AsString(r[1]);
+      if (!in_slice.count(name)) continue;  // disabled, or not in this slice
+      group_hosts[store::AsInt(r[0])].push_back(json::string(name));
+      grouped[name] = true;
+    }
+    auto gc = ctx.db.Query(
+        "SELECT gc.parent_id, c.name FROM group_children gc JOIN groups c ON c.id = gc.child_id "
+        "WHERE c.inventory_id = ? ORDER BY c.name",
+        {id});
+    for (auto& r : gc.rows)
+      group_children[store::AsInt(r[0])].push_back(json::string(store::AsString(r[1])));
+    for (const auto& h : hosts)
+      if (!grouped.count(h.name)) all_hosts.push_back(json::string(h.name));
+    all["hosts"] = std::move(all_hosts);
+    json::array names;
+    auto groups = ctx.db.Query(
+        "SELECT id, name, variables FROM groups WHERE inventory_id = ? ORDER BY name, id", {id});
+    for (auto& r : groups.rows) {
+      int64_t gid = store::AsInt(r[0]);
+      std::string name = store::AsString(r[1]);
+      json::object info;
+      if (auto it = group_hosts.find(gid); it != group_hosts.end()) info["hosts"] = it->second;
+      if (auto it = group_children.find(gid); it != group_children.end())
+        info["children"] = it->second;
+      json::object vars = VarsDict(store::AsString(r[2]));
+      if (!vars.empty()) info["vars"] = std::move(vars);
+      if (!info.empty()) data[name] = std::move(info);
+      names.push_back(json::string(name));
+    }
+    // Every group is a child of all, including empty ones.
+    if (!names.empty()) all["children"] = std::move(names);
+  }
+  data["all"] = std::move(all);
+  if (hostvars) {
+    json::object hv;
+    for (const auto& h : hosts) {
+      json::object vars = VarsDict(h.variables);
+      if (towervars) {
+        std::string enabled = h.enabled ? "true" : "false";
+        vars["remote_tower_enabled"] = enabled;
+        vars["remote_tower_id"] = h.id;
+        vars["remote_host_enabled"] = enabled;
+        vars["remote_host_id"] = h.id;
+      }
+      hv[h.name] = std::move(vars);
+    }
+    data["_meta"] = json::object{{"hostvars", std::move(hv)}};
+  }
+  return Reply::Json(std::move(data));
+}
+
+// A group as its list representation plus its children, recursively (AWX's InventoryTreeView).
+json::value TreeNode(Ctx& ctx, int64_t id, const std::map<int64_t, json::object>& serialized,
+                     const std::map<int64_t, std::vector<int64_t>>& children) {
+  json::object node = serialized.at(id);
+  json::array kids;
+  if (auto it = children.find(id); it != children.end())
+    for (int64_t c : it->second) kids.push_back(TreeNode(ctx, c, serialized, children));
+  node["children"] = std::move(kids);
+  return node;
+}
+
+Result<Reply> Tree(Ctx& ctx, ApiRequest& req) {
+  BATON_ASSIGN(Obj inv, LoadReadable(ctx, Registry::Get().Must("inventories"), req.ids[0]));
+  const ResourceDef& groups = Registry::Get().Must("groups");
+  int64_t id = IdOf(inv);
+  std::map<int64_t, json::object> serialized;
+  std::vector<int64_t> ordered;
+  for (const auto& g : LoadWhere(ctx, groups, "t.inventory_id = ?", {id}, "t.name, t.id")) {
+    serialized[IdOf(g)] = Serialize(ctx, groups, g, false);
+    ordered.push_back(IdOf(g));
+  }
+  std::map<int64_t, std::vector<int64_t>> children;
+  std::map<int64_t, bool> has_parent;
+  auto gc = ctx.db.Query(
+      "SELECT gc.parent_id, gc.child_id FROM group_children gc JOIN groups c ON c.id = "
+      "gc.child_id WHERE c.inventory_id = ? ORDER BY c.name, c.id",
+      {id});
+  for (auto& r : gc.rows) {
+    children[store::AsInt(r[0])].push_back(store::AsInt(r[1]));
+    has_parent[store::AsInt(r[1])] = true;
+  }
+  json::array tree;
+  for (int64_t g : ordered)
+    if (!has_parent.count(g)) tree.push_back(TreeNode(ctx, g, serialized, children));
+  return Reply::Json(std::move(tree));
+}
+
+}  // namespace
+
+ActionDef InventoryScriptAction() {
+  ActionDef a;
+  a.name = "script";
+  a.methods = {"GET"};
+  a.title = "Inventory Script";
+  a.handler = Script;
+  return a;
+}
+
+ActionDef InventoryTreeAction() {
+  ActionDef a;
+  a.name = "tree";
+  a.methods = {"GET"};
+  a.title = "Inventory Tree";
+  a.handler = Tree;
+  return a;
+}
+
+}  // namespace baton::api

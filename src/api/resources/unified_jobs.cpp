@@ -1,0 +1,185 @@
+#include "api/resources/unified_jobs.hpp"
+
+#include "runner/job_runner.hpp"
+
+namespace baton::api {
+
+bool IsActiveStatus(std::string_view s) {
+  return s == "new" || s == "pending" || s == "waiting" || s == "running";
+}
+
+std::vector<FieldDef> UnifiedJobFields() {
+  auto ro = [](FieldDef f) {
+    f.read_only = true;
+    return f;
+  };
+  FieldDef launch_type = ro(F("launch_type", FieldType::kChoice));
+  for (auto v : {"manual", "relaunch", "callback", "scheduled", "dependency", "workflow", "webhook",
+                 "sync", "scm"})
+    launch_type.choices.emplace_back(v, v);
+  FieldDef status = ro(F("status", FieldType::kChoice));
+  for (auto v :
+       {"new", "pending", "waiting", "running", "successful", "failed", "error", "canceled"})
+    status.choices.emplace_back(v, v);
+  FieldDef ujt = ro(F("unified_job_template", FieldType::kInt));
+  ujt.column = "unified_job_template_id";
+  ujt.nullable = true;
+  FieldDef elapsed = ro(F("elapsed", FieldType::kFloat));
+  FieldDef job_env = ro(F("job_env", FieldType::kJson));
+  job_env.hidden_in_list = true;
+  FieldDef job_args = ro(F("job_args", FieldType::kText));
+  job_args.hidden_in_list = true;
+  FieldDef job_cwd = ro(F("job_cwd", FieldType::kText));
+  job_cwd.hidden_in_list = true;
+  FieldDef tb = ro(F("result_traceback", FieldType::kText));
+  tb.hidden_in_list = true;
+  FieldDef epf = ro(Bool("event_processing_finished"));
+  epf.hidden_in_list = true;
+  return {ro(Str("name", 512)),
+          ro(Text("description")),
+          ujt,
+          launch_type,
+          status,
+          ro(Bool("failed")),
+          Dt("started"),
+          Dt("finished"),
+          Dt("canceled_on"),
+          elapsed,
+          job_args,
+          job_cwd,
+          job_env,
+          ro(F("job_explanation", FieldType::kText)),
+          ro(F("execution_node", FieldType::kText)),
+          ro(F("controller_node", FieldType::kText)),
+          tb,
+          epf,
+          Internal("cancel_requested", "cancel_requested", FieldType::kBool)};
+}
+
+void DecorateUnifiedJob(Ctx& ctx, const ResourceDef& def, const Obj& o, json::object& out,
+                        std::string_view template_resource) {
+  int64_t id = IdOf(o);
+  AddRelated(out, "cancel", Url(def.name, id, "cancel"));
+  AddRelated(out, "stdout", Url(def.name, id, "stdout"));
+  std::string status = GetString(o, "status");
+  // A running job's elapsed time is live, so its answer is never cached.
+  if (status == "running") {
+    ctx.no_cache = true;
+    if (auto started = ParseIso(GetString(o, "started")))
+      out["elapsed"] = std::round(static_cast<double>(ctx.now - *started) / 1000.0) / 1000.0;
+  }
+  out["launched_by"] = json::object{};
+  if (auto cb = OptIdOf(o, "created_by")) {
+    if (auto u = UserSummary(ctx, *cb))
+      out["launched_by"] = json::object{
+          {"id", *cb}, {"name", u->at("username")}, {"type", "user"}, {"url", Url("users", *cb)}};
+  }
+  out["work_unit_id"] = nullptr;
+  auto& sf = SummaryOf(out);
+  if (auto t = OptIdOf(o, "unified_job_template")) {
+    if (auto s = BasicSummary(ctx, template_resource, *t)) {
+      AddRelated(out, "unified_job_template", Url(template_resource, *t));
+      (*s)["unified_job_type"] = def.type;
+      sf["unified_job_template"] = std::move(*s);
+    }
+  }
+  bool active = IsActiveStatus(status);
+  sf["user_capabilities"] =
+      json::object{{"delete", !active && !ctx.caller.read_only_token && (ctx.caller.superuser)},
+                   {"start", !ctx.caller.read_only_token}};
+}
+
+ActionDef CancelAction(std::string resource) {
+  ActionDef a;
+  a.name = "cancel";
+  a.methods = {"GET", "POST"};
+  a.title = "Cancel";
+  a.handler = [resource](Ctx& ctx, ApiRequest& req) -> Result<Reply> {
+    const ResourceDef& def = Registry::Get().Must(resource);
+    BATON_ASSIGN(Obj job, LoadReadable(ctx, def, req.ids[0]));
+    bool can_cancel = IsActiveStatus(GetString(job, "status"));
+    ctx.no_cache = true;
+    if (req.method == "GET") return Reply::Json(json::object{{"can_cancel", can_cancel}});
+    if (!can_cancel) return Error::MethodNotAllowed("POST");
+    BATON_TRY(CheckWriteScope(ctx));
+    if (def.can_change) BATON_TRY(def.can_change(ctx, job, Obj{}));
+    ctx.db.Exec(
+        "UPDATE unified_jobs SET cancel_requested = 1, canceled_on = COALESCE(canceled_on, ?), "
+        "modified = ? WHERE id = ?",
+        {ctx.now_iso(), ctx.now_iso(), req.ids[0]});
+    ctx.wake = true;
+    return Reply::Empty(202);
+  };
+  return a;
+}
+
+ActionDef StdoutAction(std::string resource) {
+  ActionDef a;
+  a.name = "stdout";
+  a.methods = {"GET"};
+  a.title = "Stdout";
+  a.handler = [resource](Ctx& ctx, ApiRequest& req) -> Result<Reply> {
+    const ResourceDef& def = Registry::Get().Must(resource);
+    BATON_ASSIGN(Obj job, LoadReadable(ctx, def, req.ids[0]));
+    if (IsActiveStatus(GetString(job, "status"))) ctx.no_cache = true;
+    std::string text = runner::JobOutput(ctx.db, req.ids[0]);
+    std::string format = req.Q("format") ? *req.Q("format") : "json";
+    Reply r;
+    if (format == "txt" || format == "ansi" || format == "txt_download" ||
+        format == "ansi_download") {
+      if (format.rfind("txt", 0) == 0) {
+        // Strip ANSI escape sequences for the plain formats.
+        std::string plain;
+        for (size_t i = 0; i < text.size(); ++i) {
+          if (text[i] == '\x1b' && i + 1 < text.size() && text[i + 1] == '[') {
+            i += 2;
+            while (i < text.size() && !std::isalpha(static_cast<unsigned char>(text[i]))) ++i;
+            continue;
+          }
+          plain += text[i];
+        }
+        text = std::move(plain);
+      }
+      r.raw = text;
+      r.content_type = "text/plain; charset=utf-8";
+      if (format.find("download") != std::string::npos)
+        r.headers.emplace_back("Content-Disposition", "attachment; filename=\"" + def.type + "_" +
+                                                          std::to_string(req.ids[0]) + ".txt\"");
+      if (r.raw.empty()) r.no_body = true;
+      return r;
+    }
+    if (format == "html") {
+      std::string esc;
+      for (char c : text) {
+        if (c == '<')
+          esc += "&lt;";
+        else if (c == '>')
+          esc += "&gt;";
+        else if (c == '&')
+          esc += "&amp;";
+        else
+          esc += c;
+      }
+      r.raw = "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>" + def.type + " " +
+              std::to_string(req.ids[0]) + "</title></head><body><pre>" + esc +
+              "</pre></body></html>";
+      r.content_type = "text/html; charset=utf-8";
+      return r;
+    }
+    if (format != "json") return Error::Detail(404, "Not found.");
+    int64_t lines = 0;
+    for (char c : text) lines += c == '\n';
+    return Reply::Json(
+        json::object{{"range", json::object{{"start", 0}, {"end", lines}, {"absolute_end", lines}}},
+                     {"content", text}});
+  };
+  return a;
+}
+
+Status CheckDeletableJob(Ctx& ctx, const Obj& job) {
+  if (IsActiveStatus(GetString(job, "status")))
+    return Error::Forbidden("Cannot delete running job resource.");
+  return OkStatus();
+}
+
+}  // namespace baton::api

@@ -1,0 +1,224 @@
+// Projects and project updates (api-resources.md §9, §10): manual projects under the projects
+// root, git projects updated for real by the dispatcher from a local repository.
+#include <cstdlib>
+#include <fstream>
+
+#include "harness.hpp"
+#include "runner/process.hpp"
+
+namespace baton::testing {
+namespace {
+
+namespace fs = std::filesystem;
+std::string S(const json::value& v) {
+  return std::string(v.as_string());
+}
+
+// A git repository with a playbook, a non-playbook YAML file and an inventory.
+std::string MakeRepo(const fs::path& dir) {
+  fs::create_directories(dir / "inventory");
+  std::ofstream(dir / "hello.yml")
+      << "- hosts: all\n  gather_facts: false\n  tasks:\n    - debug: msg=hi\n";
+  std::ofstream(dir / "vars.yml") << "a: 1\n";
+  std::ofstream(dir / "inventory" / "hosts") << "[web]\nweb1 ansible_connection=local\n";
+  auto git = [&](std::vector<std::string> args) {
+    std::vector<std::string> argv{"git",         "-C", dir.string(),    "-c",
+                                  "user.name=t", "-c", "user.email=t@x"};
+    argv.insert(argv.end(), args.begin(), args.end());
+    auto [rc, out] = runner::RunCapture({argv, {}, ""});
+    EXPECT_EQ(rc, 0) << out;
+    return out;
+  };
+  git({"init", "-q", "-b", "main"});
+  git({"add", "."});
+  git({"commit", "-q", "-m", "first"});
+  std::string head = git({"rev-parse", "HEAD"});
+  while (!head.empty() && head.back() == '\n') head.pop_back();
+  return head;
+}
+
+TEST(Projects, ManualProjectNeedsADirectoryUnderTheRoot) {
+  Api api;
+  Resp bad = api.Post("/api/v2/projects/", json::object{{"name", "m"}, {"local_path", "nope"}})
+                 .Expect(400);
+  EXPECT_EQ(S(bad["local_path"].as_array()[0]),
+            "Invalid path choice. You must choose from the directories in the projects root.");
+  api.Post("/api/v2/projects/", json::object{{"name", "m"}, {"local_path", "../etc"}}).Expect(400);
+  api.Post("/api/v2/projects/", json::object{{"name", "m"}, {"local_path", "/etc"}}).Expect(400);
+  fs::create_directories(api.projects_root() / "mine");
+  std::ofstream(api.projects_root() / "mine" / "site.yml") << "- hosts: localhost\n  tasks: []\n";
+  Resp p = api.Post("/api/v2/projects/",
+                    json::object{{"name", "m"}, {"local_path", "mine"}, {"organization", 1}})
+               .Expect(201);
+  EXPECT_EQ(p["status"], "ok");
+  EXPECT_EQ(p["scm_type"], "");
+  EXPECT_EQ(p["related"].as_object().at("named_url"), "/api/v2/projects/m++Default/");
+  std::string url = "/api/v2/projects/" + std::to_string(p.id()) + "/";
+  EXPECT_EQ(api.Get(url + "playbooks/").Expect(200).json, (json::array{"site.yml"}));
+  EXPECT_EQ(api.Get(url + "update/").Expect(200)["can_update"], false);
+  api.Post(url + "update/", json::object{}).Expect(405);
+  Resp dup = api.Post("/api/v2/projects/", json::object{{"name", "m2"}, {"local_path", "mine"}})
+                 .Expect(400);
+  EXPECT_EQ(S(dup["local_path"].as_array()[0]),
+            "This path is already being used by another manual project.");
+  Resp opts =
+      api.Post("/api/v2/projects/", json::object{{"name", "m3"}, {"scm_update_on_launch", true}})
+          .Expect(400);
+  EXPECT_EQ(S(opts["scm_update_on_launch"].as_array()[0]),
+            "Update options must be set to false for manual projects.");
+  EXPECT_EQ(p["summary_fields"].as_object().at("user_capabilities").as_object().at("start"), false);
+}
+
+TEST(Projects, ScmProjectNeedsUrlAndUniqueNamePerOrg) {
+  Api api;
+  Resp r =
+      api.Post("/api/v2/projects/", json::object{{"name", "g"}, {"scm_type", "git"}}).Expect(400);
+  EXPECT_EQ(S(r["scm_url"].as_array()[0]), "SCM URL is required.");
+  api.Post("/api/v2/projects/", json::object{{"name", "g"}, {"scm_type", "svn2"}}).Expect(400);
+  api.Post("/api/v2/projects/",
+           json::object{
+               {"name", "g"}, {"scm_type", "git"}, {"scm_url", "file:///x"}, {"organization", 1}})
+      .Expect(201);
+  Resp dup = api.Post("/api/v2/projects/", json::object{{"name", "g"},
+                                                        {"scm_type", "git"},
+                                                        {"scm_url", "file:///x"},
+                                                        {"organization", 1}})
+                 .Expect(400);
+  EXPECT_NE(S(dup["__all__"].as_array()[0]).find("combination already exists"), std::string::npos);
+}
+
+TEST(Projects, GitProjectUpdatesForReal) {
+  Api api;
+  std::string head = MakeRepo(api.dir() / "repo");
+  api.StartDispatcher();
+  Resp p = api.Post("/api/v2/projects/",
+                    json::object{{"name", "Git P"},
+                                 {"organization", 1},
+                                 {"scm_type", "git"},
+                                 {"scm_url", "file://" + (api.dir() / "repo").string()}})
+               .Expect(201);
+  // The collection waits on summary_fields.current_update of the create response.
+  int64_t update =
+      p["summary_fields"].as_object().at("current_update").as_object().at("id").as_int64();
+  Resp u = api.WaitFinished("/api/v2/project_updates/" + std::to_string(update) + "/");
+  EXPECT_EQ(u["status"], "successful") << u.body;
+  EXPECT_EQ(u["failed"], false);
+  EXPECT_EQ(S(u["scm_revision"]), head);
+  EXPECT_EQ(u["launch_type"], "manual");
+  EXPECT_FALSE(u["started"].is_null());
+  EXPECT_FALSE(u["finished"].is_null());
+  std::string purl = "/api/v2/projects/" + std::to_string(p.id()) + "/";
+  Resp after = api.Get(purl).Expect(200);
+  EXPECT_EQ(after["status"], "successful");
+  EXPECT_EQ(S(after["scm_revision"]), head);
+  EXPECT_EQ(api.Get(purl + "playbooks/").Expect(200).json, (json::array{"hello.yml"}));
+  auto inv = api.Get(purl + "inventories/").Expect(200).json.as_array();
+  EXPECT_NE(std::find(inv.begin(), inv.end(), json::value("inventory/hosts")), inv.end());
+  Resp out = api.Get("/api/v2/project_updates/" + std::to_string(update) + "/stdout/?format=txt")
+                 .Expect(200);
+  EXPECT_NE(out.body.find(head), std::string::npos) << out.body;
+  Resp js = api.Get("/api/v2/project_updates/" + std::to_string(update) + "/stdout/?format=json")
+                .Expect(200);
+  EXPECT_NE(S(js["content"]).find(head), std::string::npos);
+  // A second update through update/ answers 202 with the new update's id.
+  EXPECT_EQ(api.Get(purl + "update/").Expect(200)["can_update"], true);
+  Resp again = api.Post(purl + "update/", json::object{}).Expect(202);
+  EXPECT_GT(again["project_update"].as_int64(), update);
+  EXPECT_EQ(again.Header("Location"),
+            "/api/v2/project_updates/" + std::to_string(again["project_update"].as_int64()) + "/");
+  EXPECT_EQ(api.WaitFinished(again.Header("Location"))["status"], "successful");
+  EXPECT_EQ(api.Get(purl + "project_updates/").Expect(200).count(), 2);
+  EXPECT_EQ(
+      api.Get("/api/v2/project_updates/?project=" + std::to_string(p.id()) + "&status=successful")
+          .Expect(200)
+          .count(),
+      2);
+}
+
+TEST(Projects, UnreachableUrlFailsTheUpdateWithAnExplanation) {
+  Api api;
+  api.StartDispatcher();
+  Resp p = api.Post("/api/v2/projects/",
+                    json::object{{"name", "bad"},
+                                 {"scm_type", "git"},
+                                 {"scm_url", "file://" + (api.dir() / "missing").string()}})
+               .Expect(201);
+  int64_t update =
+      p["summary_fields"].as_object().at("current_update").as_object().at("id").as_int64();
+  Resp u = api.WaitFinished("/api/v2/project_updates/" + std::to_string(update) + "/");
+  EXPECT_EQ(u["status"], "failed");
+  EXPECT_EQ(u["failed"], true);
+  EXPECT_NE(S(u["job_explanation"]).find("Could not fetch the project"), std::string::npos)
+      << u.body;
+  EXPECT_EQ(api.Get("/api/v2/projects/" + std::to_string(p.id()) + "/").Expect(200)["status"],
+            "failed");
+}
+
+TEST(Projects, CancelPendingUpdate) {
+  Api api;
+  Resp p = api.Post("/api/v2/projects/",
+                    json::object{{"name", "c"}, {"scm_type", "git"}, {"scm_url", "file:///x"}})
+               .Expect(201);
+  int64_t update =
+      p["summary_fields"].as_object().at("current_update").as_object().at("id").as_int64();
+  std::string url = "/api/v2/project_updates/" + std::to_string(update) + "/";
+  EXPECT_EQ(api.Get(url + "cancel/").Expect(200)["can_cancel"], true);
+  // An active project cannot be deleted (409 with the active jobs).
+  Resp busy = api.Delete("/api/v2/projects/" + std::to_string(p.id()) + "/").Expect(409);
+  EXPECT_EQ(busy["active_jobs"].as_array()[0].as_object().at("id"), update);
+  api.Delete(url).Expect(403);
+  api.Post(url + "cancel/", json::object{}).Expect(202);
+  api.StartDispatcher();
+  Resp u = api.WaitFinished(url);
+  EXPECT_EQ(u["status"], "canceled");
+  EXPECT_FALSE(u["canceled_on"].is_null());
+  api.Post(url + "cancel/", json::object{}).Expect(405);
+  api.Delete(url).Expect(204);
+}
+
+TEST(Projects, RestartFailsUpdatesLeftRunning) {
+  Api api;
+  Resp p = api.Post("/api/v2/projects/",
+                    json::object{{"name", "r"}, {"scm_type", "git"}, {"scm_url", "file:///x"}})
+               .Expect(201);
+  int64_t update =
+      p["summary_fields"].as_object().at("current_update").as_object().at("id").as_int64();
+  // As if a previous process had started it and died.
+  api.db().Local().Exec(
+      "UPDATE unified_jobs SET status = 'running', execution_node = 'test-node', pid = 999999 "
+      "WHERE id = ?",
+      {update});
+  api.StartDispatcher();
+  Resp u = api.WaitFinished("/api/v2/project_updates/" + std::to_string(update) + "/");
+  EXPECT_EQ(u["status"], "failed");
+  EXPECT_NE(S(u["job_explanation"]).find("system start up"), std::string::npos) << u.body;
+}
+
+TEST(Projects, Rbac) {
+  Api api;
+  int64_t org = api.Org("PO");
+  int64_t padmin = api.User("padmin");
+  api.User("member");
+  api.Grant("/api/v2/organizations/" + std::to_string(org) + "/", "project_admin_role", padmin);
+  api.Grant("/api/v2/organizations/" + std::to_string(org) + "/", "member_role", api.User("m2"));
+  fs::create_directories(api.projects_root() / "d1");
+  api.Post("/api/v2/projects/", json::object{{"name", "x"}, {"organization", org}})
+      .As("member")
+      .Expect(403);
+  Resp p = api.Post("/api/v2/projects/",
+                    json::object{{"name", "x"}, {"organization", org}, {"local_path", "d1"}})
+               .As("padmin")
+               .Expect(201);
+  std::string url = "/api/v2/projects/" + std::to_string(p.id()) + "/";
+  api.Get(url).As("m2").Expect(403);
+  api.Get(url).As("padmin").Expect(200);
+  int64_t reader = api.User("reader");
+  api.Grant(url, "read_role", reader);
+  api.Get(url).As("reader").Expect(200);
+  api.Patch(url, json::object{{"description", "x"}}).As("reader").Expect(403);
+  EXPECT_EQ(api.Get("/api/v2/projects/").As("reader").Expect(200).count(), 1);
+  api.Delete(url).As("padmin").Expect(204);
+}
+
+}  // namespace
+}  // namespace baton::testing
