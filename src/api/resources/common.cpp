@@ -2,15 +2,45 @@
 
 namespace baton::api {
 
+ResourceDef NewResource(std::string name, std::string type, std::string model, std::string title) {
+  ResourceDef d;
+  d.table = name;
+  d.name = std::move(name);
+  d.verbose = type;
+  for (auto& c : d.verbose)
+    if (c == '_') c = ' ';
+  d.type = std::move(type);
+  d.model = std::move(model);
+  d.title = std::move(title);
+  return d;
+}
+
+std::vector<FieldDef> CommonFields(bool with_created_by) {
+  std::vector<FieldDef> v{IdField()};
+  for (auto& f : TimestampFields(with_created_by)) v.push_back(f);
+  return v;
+}
+
+std::vector<FieldDef> NamedFields() {
+  std::vector<FieldDef> v = CommonFields();
+  v.push_back(NameField());
+  v.push_back(DescriptionField());
+  return v;
+}
+
 FieldDef IdField() {
   FieldDef f = F("id", FieldType::kId);
   f.read_only = true;
   return f;
 }
 
-FieldDef NameField(int max_length) { return Str("name", max_length, true); }
+FieldDef NameField(int max_length) {
+  return Str("name", max_length, true);
+}
 
-FieldDef DescriptionField() { return Text("description"); }
+FieldDef DescriptionField() {
+  return Text("description");
+}
 
 std::string HasRoleSql(Ctx& ctx, std::string_view ct, std::string_view field, store::Params& p,
                        std::string_view column) {
@@ -28,8 +58,8 @@ Status RequireRole(Ctx& ctx, std::string_view ct, int64_t id, std::string_view f
 
 std::string RoleMembersSql(std::string_view ct, std::string_view field) {
   return "t.id IN (SELECT m.user_id FROM role_members m JOIN roles r ON r.id = m.role_id WHERE "
-         "r.content_type = '" + std::string(ct) + "' AND r.role_field = '" + std::string(field) +
-         "' AND r.object_id = ?)";
+         "r.content_type = '" +
+         std::string(ct) + "' AND r.role_field = '" + std::string(field) + "' AND r.object_id = ?)";
 }
 
 std::string ObjectRolesSql(std::string_view ct) {

@@ -10,6 +10,13 @@
 
 namespace baton::api {
 
+// A resource named `name` (URL segment and table), of `type` ("credential_type"), with the
+// model name used in messages and the OPTIONS title; verbose name derived from the type.
+ResourceDef NewResource(std::string name, std::string type, std::string model, std::string title);
+// id, created, modified (+ the internal created_by/modified_by).
+std::vector<FieldDef> CommonFields(bool with_created_by = true);
+// CommonFields plus name and description.
+std::vector<FieldDef> NamedFields();
 FieldDef IdField();
 FieldDef NameField(int max_length = 512);
 FieldDef DescriptionField();

@@ -65,18 +65,12 @@ std::optional<json::object> CredentialSummary(Ctx& ctx, int64_t id) {
 }  // namespace
 
 void RegisterCredentialInputSources() {
-  ResourceDef d;
-  d.name = "credential_input_sources";
-  d.type = "credential_input_source";
-  d.model = "CredentialInputSource";
-  d.verbose = "credential input source";
-  d.title = "Credential Input Sources";
-  d.table = "credential_input_sources";
+  ResourceDef d = NewResource("credential_input_sources", "credential_input_source",
+                              "CredentialInputSource", "Credential Input Sources");
   d.identity = "input_field_name";
   d.default_order = {"id"};
   d.search_fields = {"description"};
-  d.fields = {IdField()};
-  for (auto& f : TimestampFields()) d.fields.push_back(f);
+  d.fields = CommonFields();
   d.fields.push_back(DescriptionField());
   d.fields.push_back(Str("input_field_name", 1024, true));
   FieldDef metadata = F("metadata", FieldType::kJson);

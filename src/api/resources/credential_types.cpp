@@ -53,13 +53,8 @@ Status Validate(Ctx& ctx, Obj& v, const Obj* existing) {
 }  // namespace
 
 void RegisterCredentialTypes() {
-  ResourceDef d;
-  d.name = "credential_types";
-  d.type = "credential_type";
-  d.model = "CredentialType";
-  d.verbose = "credential type";
-  d.title = "Credential Types";
-  d.table = "credential_types";
+  ResourceDef d =
+      NewResource("credential_types", "credential_type", "CredentialType", "Credential Types");
   d.named_url_format = "name+kind";
   d.default_order = {"kind", "name"};
   d.search_fields = {"name", "description"};
@@ -92,10 +87,7 @@ void RegisterCredentialTypes() {
   injectors.help_text =
       "Enter injectors using either JSON or YAML syntax. Refer to the documentation for example "
       "syntax.";
-  d.fields = {IdField()};
-  for (auto& f : TimestampFields()) d.fields.push_back(f);
-  d.fields.push_back(NameField());
-  d.fields.push_back(DescriptionField());
+  d.fields = NamedFields();
   d.fields.push_back(kind);
   d.fields.push_back(ns);
   d.fields.push_back(managed);

@@ -269,21 +269,12 @@ SubListDef CredentialsOf(std::string filter, std::string inject) {
 }  // namespace
 
 void RegisterCredentials() {
-  ResourceDef d;
-  d.name = "credentials";
-  d.type = kCt;
-  d.model = "Credential";
-  d.verbose = "credential";
-  d.title = "Credentials";
-  d.table = "credentials";
+  ResourceDef d = NewResource("credentials", kCt, "Credential", "Credentials");
   d.content_type = kCt;
   d.named_url_format = "name++credential_type.name+credential_type.kind++organization.name";
   d.default_order = {"name"};
   d.search_fields = {"name", "description"};
-  d.fields = {IdField()};
-  for (auto& f : TimestampFields()) d.fields.push_back(f);
-  d.fields.push_back(NameField());
-  d.fields.push_back(DescriptionField());
+  d.fields = NamedFields();
   FieldDef org = Fk("organization", "organizations");
   org.help_text =
       "Inherit permissions from organization roles. If provided on creation, do not give either "

@@ -126,20 +126,11 @@ SubListDef ChildrenSubList() {
 }  // namespace
 
 void RegisterGroups() {
-  ResourceDef d;
-  d.name = "groups";
-  d.type = "group";
-  d.model = "Group";
-  d.verbose = "group";
-  d.title = "Groups";
-  d.table = "groups";
+  ResourceDef d = NewResource("groups", "group", "Group", "Groups");
   d.named_url_format = "name++inventory.name++inventory.organization.name";
   d.default_order = {"name"};
   d.search_fields = {"name", "description"};
-  d.fields = {IdField()};
-  for (auto& f : TimestampFields()) d.fields.push_back(f);
-  d.fields.push_back(NameField());
-  d.fields.push_back(DescriptionField());
+  d.fields = NamedFields();
   FieldDef inv = Fk("inventory", "inventories", true);
   inv.create_only = true;
   d.fields.push_back(inv);

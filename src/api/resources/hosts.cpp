@@ -96,20 +96,11 @@ Status SameInventory(Ctx& ctx, int64_t host, int64_t group) {
 }  // namespace
 
 void RegisterHosts() {
-  ResourceDef d;
-  d.name = "hosts";
-  d.type = "host";
-  d.model = "Host";
-  d.verbose = "host";
-  d.title = "Hosts";
-  d.table = "hosts";
+  ResourceDef d = NewResource("hosts", "host", "Host", "Hosts");
   d.named_url_format = "name++inventory.name++inventory.organization.name";
   d.default_order = {"name"};
   d.search_fields = {"name", "description"};
-  d.fields = {IdField()};
-  for (auto& f : TimestampFields()) d.fields.push_back(f);
-  d.fields.push_back(NameField());
-  d.fields.push_back(DescriptionField());
+  d.fields = NamedFields();
   FieldDef inv = Fk("inventory", "inventories", true);
   inv.create_only = true;
   d.fields.push_back(inv);

@@ -162,22 +162,13 @@ SubListDef ChildList(std::string name, std::string child, std::string filter, st
 }  // namespace
 
 void RegisterInventories() {
-  ResourceDef d;
-  d.name = "inventories";
-  d.type = "inventory";
-  d.model = "Inventory";
-  d.verbose = "inventory";
-  d.title = "Inventories";
-  d.table = "inventories";
+  ResourceDef d = NewResource("inventories", "inventory", "Inventory", "Inventories");
   d.content_type = "inventory";
   d.named_url_format = "name++organization.name";
   d.default_order = {"name"};
   d.search_fields = {"name", "description"};
   d.delete_status = 202;
-  d.fields = {IdField()};
-  for (auto& f : TimestampFields()) d.fields.push_back(f);
-  d.fields.push_back(NameField());
-  d.fields.push_back(DescriptionField());
+  d.fields = NamedFields();
   FieldDef org = Fk("organization", "organizations");
   org.help_text = "Organization containing this inventory.";
   d.fields.push_back(org);

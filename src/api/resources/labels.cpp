@@ -5,19 +5,12 @@
 namespace baton::api {
 
 void RegisterLabels() {
-  ResourceDef d;
-  d.name = "labels";
-  d.type = "label";
-  d.model = "Label";
-  d.verbose = "label";
-  d.title = "Labels";
-  d.table = "labels";
+  ResourceDef d = NewResource("labels", "label", "Label", "Labels");
   d.deletable = false;
   d.named_url_format = "name++organization.name";
   d.default_order = {"organization", "name"};
   d.search_fields = {"name"};
-  d.fields = {IdField()};
-  for (auto& f : TimestampFields()) d.fields.push_back(f);
+  d.fields = CommonFields();
   d.fields.push_back(NameField());
   FieldDef org = Fk("organization", "organizations", true);
   org.help_text = "Organization this label belongs to.";

@@ -4,7 +4,8 @@
 namespace baton::api {
 namespace {
 
-const char* kSubs[] = {"users", "admins", "teams", "activity_stream", "object_roles", "access_list"};
+const char* kSubs[] = {"users",           "admins",       "teams",
+                       "activity_stream", "object_roles", "access_list"};
 
 void Decorate(Ctx& ctx, const Obj& o, json::object& out, bool detail) {
   int64_t id = IdOf(o);
@@ -29,19 +30,12 @@ void Decorate(Ctx& ctx, const Obj& o, json::object& out, bool detail) {
 }  // namespace
 
 void RegisterOrganizations() {
-  ResourceDef d;
-  d.name = "organizations";
-  d.type = "organization";
-  d.model = "Organization";
-  d.verbose = "organization";
-  d.title = "Organizations";
-  d.table = "organizations";
+  ResourceDef d = NewResource("organizations", "organization", "Organization", "Organizations");
   d.content_type = "organization";
   d.named_url_format = "name";
   d.default_order = {"name"};
   d.search_fields = {"name", "description"};
-  d.fields = {IdField()};
-  for (auto& f : TimestampFields()) d.fields.push_back(f);
+  d.fields = CommonFields();
   FieldDef max_hosts = Int("max_hosts", 0);
   max_hosts.min_value = 0;
   max_hosts.help_text = "Maximum number of hosts allowed to be managed by this organization.";
@@ -55,11 +49,14 @@ void RegisterOrganizations() {
   d.relations = {
       {"users", "users",
        "{t}.id IN (SELECT r.object_id FROM roles r JOIN role_members m ON m.role_id = r.id WHERE "
-       "r.content_type = 'organization' AND r.role_field = 'member_role' AND m.user_id IN ({inner}))"},
+       "r.content_type = 'organization' AND r.role_field = 'member_role' AND m.user_id IN "
+       "({inner}))"},
       {"admins", "users",
        "{t}.id IN (SELECT r.object_id FROM roles r JOIN role_members m ON m.role_id = r.id WHERE "
-       "r.content_type = 'organization' AND r.role_field = 'admin_role' AND m.user_id IN ({inner}))"},
-      {"teams", "teams", "{t}.id IN (SELECT x.organization_id FROM teams x WHERE x.id IN ({inner}))"},
+       "r.content_type = 'organization' AND r.role_field = 'admin_role' AND m.user_id IN "
+       "({inner}))"},
+      {"teams", "teams",
+       "{t}.id IN (SELECT x.organization_id FROM teams x WHERE x.id IN ({inner}))"},
   };
   d.read_filter = [](Ctx& ctx, store::Params& p) -> std::string {
     if (ctx.caller.sees_all()) return "";

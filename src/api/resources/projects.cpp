@@ -162,13 +162,7 @@ Status Validate(Ctx& ctx, Obj& v, const Obj* existing) {
 }  // namespace
 
 void RegisterProjects() {
-  ResourceDef d;
-  d.name = "projects";
-  d.type = "project";
-  d.model = "Project";
-  d.verbose = "project";
-  d.title = "Projects";
-  d.table = "projects";
+  ResourceDef d = NewResource("projects", "project", "Project", "Projects");
   d.content_type = "project";
   d.named_url_format = "name++organization.name";
   d.default_order = {"id"};
@@ -190,8 +184,7 @@ void RegisterProjects() {
   FieldDef cache = Int("scm_update_cache_timeout", 0);
   cache.min_value = 0;
   FieldDef revision = RO(Str("scm_revision", 1024));
-  d.fields = {IdField()};
-  for (auto& f : TimestampFields()) d.fields.push_back(f);
+  d.fields = CommonFields();
   for (auto f :
        {NameField(), DescriptionField(), local_path, scm_type, Str("scm_url", 1024),
         Str("scm_branch", 256), Str("scm_refspec", 1024), Bool("scm_clean"),
@@ -317,18 +310,12 @@ void RegisterProjects() {
   }
   Registry::Get().Add(std::move(d));
 
-  ResourceDef u;
-  u.name = "project_updates";
-  u.type = "project_update";
-  u.model = "ProjectUpdate";
-  u.verbose = "project update";
-  u.title = "Project Updates";
-  u.table = "project_updates";
+  ResourceDef u =
+      NewResource("project_updates", "project_update", "ProjectUpdate", "Project Updates");
   u.creatable = u.editable = false;
   u.default_order = {"-id"};
   u.search_fields = {"name", "description"};
-  u.fields = {IdField()};
-  for (auto& f : TimestampFields()) u.fields.push_back(f);
+  u.fields = CommonFields();
   for (auto& f : UnifiedJobFields()) u.fields.push_back(f);
   for (auto f :
        {Fk("project", "projects"), Str("job_type", 64), Str("local_path", 1024), Str("scm_type", 8),

@@ -5,7 +5,8 @@ namespace baton::api {
 
 Status CanGrantRole(Ctx& ctx, int64_t role_id) {
   if (ctx.caller.superuser) return OkStatus();
-  auto rows = ctx.db.Query("SELECT content_type, object_id, singleton_name FROM roles WHERE id = ?", {role_id});
+  auto rows = ctx.db.Query("SELECT content_type, object_id, singleton_name FROM roles WHERE id = ?",
+                           {role_id});
   if (rows.empty()) return Error::Forbidden();
   if (!store::IsNull(rows.rows[0][2])) return Error::Forbidden();
   std::string ct = store::AsString(rows.rows[0][0]);
@@ -34,13 +35,15 @@ Status RevokeRoleFromUser(Ctx& ctx, int64_t role, int64_t user) {
 }
 
 Status GrantRoleToTeam(Ctx& ctx, int64_t role, int64_t team) {
-  auto rows = ctx.db.Query("SELECT content_type, role_field, singleton_name FROM roles WHERE id = ?", {role});
+  auto rows = ctx.db.Query(
+      "SELECT content_type, role_field, singleton_name FROM roles WHERE id = ?", {role});
   if (rows.empty()) return Error::Detail(400, "Role matching query does not exist.");
   if (!store::IsNull(rows.rows[0][2]))
     return Error::Msg("You cannot grant system-level permissions to a team.");
   std::string ct = store::AsString(rows.rows[0][0]), field = store::AsString(rows.rows[0][1]);
   if (ct == "organization" && (field == "member_role" || field == "admin_role"))
-    return Error::Msg("You cannot assign an Organization participation role as a child role for a Team.");
+    return Error::Msg(
+        "You cannot assign an Organization participation role as a child role for a Team.");
   auto member = rbac::RoleId(ctx.db, "team", team, "member_role");
   if (!member || *member == role) return Error::Msg("You cannot grant a team its own member role.");
   rbac::AddParent(ctx.db, role, *member);
@@ -71,7 +74,8 @@ void Decorate(Ctx& ctx, const Obj& o, json::object& out, bool) {
       auto& sf = SummaryOf(out);
       std::string name;
       if (def->identity == "name")
-        name = ctx.db.QueryString("SELECT name FROM " + def->table + " WHERE id = ?", {*obj}).value_or("");
+        name = ctx.db.QueryString("SELECT name FROM " + def->table + " WHERE id = ?", {*obj})
+                   .value_or("");
       sf["resource_name"] = name;
       sf["resource_type"] = ct;
       sf["resource_type_display_name"] = rbac::ContentTypeDisplay(ct);
@@ -86,13 +90,7 @@ void Decorate(Ctx& ctx, const Obj& o, json::object& out, bool) {
 }  // namespace
 
 void RegisterRoles() {
-  ResourceDef d;
-  d.name = "roles";
-  d.type = "role";
-  d.model = "Role";
-  d.verbose = "role";
-  d.title = "Roles";
-  d.table = "roles";
+  ResourceDef d = NewResource("roles", "role", "Role", "Roles");
   d.identity = "role_field";
   d.has_created_by = false;
   d.creatable = d.editable = d.deletable = false;
@@ -103,13 +101,15 @@ void RegisterRoles() {
   oid.nullable = true;
   d.fields = {IdField(), rf, ct, oid};
   d.relations = {
-      {"users", "users", "{t}.id IN (SELECT m.role_id FROM role_members m WHERE m.user_id IN ({inner}))"},
+      {"users", "users",
+       "{t}.id IN (SELECT m.role_id FROM role_members m WHERE m.user_id IN ({inner}))"},
   };
   d.read_filter = [](Ctx& ctx, store::Params& p) -> std::string {
     if (ctx.caller.sees_all()) return "";
     // Roles of objects the caller can read, and roles the caller holds.
-    std::string out = "t.id IN (SELECT ra.role_id FROM role_ancestors ra JOIN role_members m ON "
-                      "m.role_id = ra.ancestor_id WHERE m.user_id = ?)";
+    std::string out =
+        "t.id IN (SELECT ra.role_id FROM role_ancestors ra JOIN role_members m ON "
+        "m.role_id = ra.ancestor_id WHERE m.user_id = ?)";
     p.emplace_back(ctx.caller.id);
     for (const auto& def : Registry::Get().All()) {
       if (def.content_type.empty() || !def.read_filter) continue;
@@ -131,8 +131,12 @@ void RegisterRoles() {
     s.filter = "t.id IN (SELECT user_id FROM role_members WHERE role_id = ?)";
     s.can_attach = true;
     s.title = "Role Users";
-    s.attach = [](Ctx& ctx, int64_t role, int64_t user) { return GrantRoleToUser(ctx, role, user); };
-    s.detach = [](Ctx& ctx, int64_t role, int64_t user) { return RevokeRoleFromUser(ctx, role, user); };
+    s.attach = [](Ctx& ctx, int64_t role, int64_t user) {
+      return GrantRoleToUser(ctx, role, user);
+    };
+    s.detach = [](Ctx& ctx, int64_t role, int64_t user) {
+      return RevokeRoleFromUser(ctx, role, user);
+    };
     s.can_attach_fn = [](Ctx& ctx, int64_t role, int64_t, bool) { return CanGrantRole(ctx, role); };
     d.sublists.push_back(std::move(s));
   }
@@ -140,12 +144,17 @@ void RegisterRoles() {
     SubListDef s;
     s.name = "teams";
     s.child = "teams";
-    s.filter = "t.id IN (SELECT r.object_id FROM role_parents rp JOIN roles r ON r.id = rp.parent_id "
-               "WHERE r.content_type = 'team' AND r.role_field = 'member_role' AND rp.role_id = ?)";
+    s.filter =
+        "t.id IN (SELECT r.object_id FROM role_parents rp JOIN roles r ON r.id = rp.parent_id "
+        "WHERE r.content_type = 'team' AND r.role_field = 'member_role' AND rp.role_id = ?)";
     s.can_attach = true;
     s.title = "Role Teams";
-    s.attach = [](Ctx& ctx, int64_t role, int64_t team) { return GrantRoleToTeam(ctx, role, team); };
-    s.detach = [](Ctx& ctx, int64_t role, int64_t team) { return RevokeRoleFromTeam(ctx, role, team); };
+    s.attach = [](Ctx& ctx, int64_t role, int64_t team) {
+      return GrantRoleToTeam(ctx, role, team);
+    };
+    s.detach = [](Ctx& ctx, int64_t role, int64_t team) {
+      return RevokeRoleFromTeam(ctx, role, team);
+    };
     s.can_attach_fn = [](Ctx& ctx, int64_t role, int64_t, bool) { return CanGrantRole(ctx, role); };
     d.sublists.push_back(std::move(s));
   }

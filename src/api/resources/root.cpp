@@ -59,11 +59,13 @@ std::string FormValue(const std::string& body, const std::string& key) {
     auto decode = [](std::string s) {
       std::string out;
       for (size_t i = 0; i < s.size(); ++i) {
-        if (s[i] == '+') out += ' ';
+        if (s[i] == '+')
+          out += ' ';
         else if (s[i] == '%' && i + 2 < s.size()) {
           out += static_cast<char>(std::stoi(s.substr(i + 1, 2), nullptr, 16));
           i += 2;
-        } else out += s[i];
+        } else
+          out += s[i];
       }
       return out;
     };
@@ -133,17 +135,22 @@ void AddRootRoutes(Router& router) {
     r.title = "Ping";
     r.handlers["GET"] = [](Ctx& ctx, ApiRequest&) -> Result<Reply> {
       std::string now = ctx.now_iso();
-      json::object inst{{"node", ctx.cfg.node_name}, {"node_type", "hybrid"},
-                        {"uuid", ctx.cfg.install_uuid}, {"heartbeat", now},
-                        {"capacity", 0}, {"version", ctx.cfg.server_version}};
+      json::object inst{{"node", ctx.cfg.node_name},
+                        {"node_type", "hybrid"},
+                        {"uuid", ctx.cfg.install_uuid},
+                        {"heartbeat", now},
+                        {"capacity", 0},
+                        {"version", ctx.cfg.server_version}};
       return Reply::Json(json::object{
           {"ha", false},
           {"version", ctx.cfg.server_version},
           {"active_node", ctx.cfg.node_name},
           {"install_uuid", ctx.cfg.install_uuid},
           {"instances", json::array{inst}},
-          {"instance_groups", json::array{json::object{{"name", "default"}, {"capacity", 0},
-                                                       {"instances", json::array{json::string(ctx.cfg.node_name)}}}}}});
+          {"instance_groups", json::array{json::object{
+                                  {"name", "default"},
+                                  {"capacity", 0},
+                                  {"instances", json::array{json::string(ctx.cfg.node_name)}}}}}});
     };
   }
   {
@@ -151,14 +158,24 @@ void AddRootRoutes(Router& router) {
     r.title = "Configuration";
     r.handlers["GET"] = [](Ctx& ctx, ApiRequest&) -> Result<Reply> {
       json::array become;
-      for (auto [v, l] : {std::pair{"sudo", "Sudo"}, {"su", "Su"}, {"pbrun", "Pbrun"},
-                          {"pfexec", "Pfexec"}, {"dzdo", "DZDO"}, {"pmrun", "Pmrun"},
-                          {"runas", "Runas"}, {"enable", "Enable"}, {"doas", "Doas"},
-                          {"ksu", "Ksu"}, {"machinectl", "Machinectl"}, {"sesu", "Sesu"}})
+      for (auto [v, l] : {std::pair{"sudo", "Sudo"},
+                          {"su", "Su"},
+                          {"pbrun", "Pbrun"},
+                          {"pfexec", "Pfexec"},
+                          {"dzdo", "DZDO"},
+                          {"pmrun", "Pmrun"},
+                          {"runas", "Runas"},
+                          {"enable", "Enable"},
+                          {"doas", "Doas"},
+                          {"ksu", "Ksu"},
+                          {"machinectl", "Machinectl"},
+                          {"sesu", "Sesu"}})
         become.push_back(json::array{v, l});
       json::object o{{"time_zone", "UTC"},
-                     {"license_info", json::object{{"license_type", "open"}, {"valid_key", true},
-                                                   {"subscription_name", "OPEN"}, {"product_name", "AWX"}}},
+                     {"license_info", json::object{{"license_type", "open"},
+                                                   {"valid_key", true},
+                                                   {"subscription_name", "OPEN"},
+                                                   {"product_name", "AWX"}}},
                      {"version", ctx.cfg.server_version},
                      {"eula", ""},
                      {"analytics_status", "off"},
@@ -227,7 +244,8 @@ void AddRootRoutes(Router& router) {
       rep.raw = "";
       rep.content_type = "text/html; charset=utf-8";
       rep.headers.emplace_back("Location", next);
-      rep.headers.emplace_back("Set-Cookie", "awx_sessionid=" + key + "; Path=/; HttpOnly; SameSite=Lax; Max-Age=" +
+      rep.headers.emplace_back("Set-Cookie", "awx_sessionid=" + key +
+                                                 "; Path=/; HttpOnly; SameSite=Lax; Max-Age=" +
                                                  std::to_string(ctx.cfg.session_timeout_seconds));
       rep.headers.emplace_back("Set-Cookie", "userLoggedIn=true; Path=/");
       rep.headers.emplace_back("X-API-Session-Cookie-Name", "awx_sessionid");

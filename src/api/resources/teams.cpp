@@ -4,23 +4,16 @@
 namespace baton::api {
 
 void RegisterTeams() {
-  ResourceDef d;
-  d.name = "teams";
-  d.type = "team";
-  d.model = "Team";
-  d.verbose = "team";
-  d.title = "Teams";
-  d.table = "teams";
+  ResourceDef d = NewResource("teams", "team", "Team", "Teams");
   d.content_type = "team";
   d.named_url_format = "name++organization.name";
   d.default_order = {"organization__name", "name"};
   d.search_fields = {"name", "description"};
-  d.fields = {IdField()};
-  for (auto& f : TimestampFields()) d.fields.push_back(f);
-  d.fields.push_back(NameField());
-  d.fields.push_back(DescriptionField());
+  d.fields = NamedFields();
   d.fields.push_back(Fk("organization", "organizations", true));
-  d.uniques = {{{"organization", "name"}, "__all__", "Team with this Organization and Name already exists."}};
+  d.uniques = {{{"organization", "name"},
+                "__all__",
+                "Team with this Organization and Name already exists."}};
   d.relations = {
       {"users", "users",
        "{t}.id IN (SELECT r.object_id FROM roles r JOIN role_members m ON m.role_id = r.id WHERE "
@@ -72,14 +65,19 @@ void RegisterTeams() {
     SubListDef s;
     s.name = "roles";
     s.child = "roles";
-    s.filter = "t.id IN (SELECT rp.role_id FROM role_parents rp JOIN roles r ON r.id = rp.parent_id "
-               "WHERE r.content_type = 'team' AND r.role_field = 'member_role' AND r.object_id = ?) "
-               "AND NOT (t.content_type = 'team' AND t.object_id = ?)";
+    s.filter =
+        "t.id IN (SELECT rp.role_id FROM role_parents rp JOIN roles r ON r.id = rp.parent_id "
+        "WHERE r.content_type = 'team' AND r.role_field = 'member_role' AND r.object_id = ?) "
+        "AND NOT (t.content_type = 'team' AND t.object_id = ?)";
     s.can_attach = true;
     s.deprecated = true;
     s.title = "Team Roles";
-    s.attach = [](Ctx& ctx, int64_t team, int64_t role) { return GrantRoleToTeam(ctx, role, team); };
-    s.detach = [](Ctx& ctx, int64_t team, int64_t role) { return RevokeRoleFromTeam(ctx, role, team); };
+    s.attach = [](Ctx& ctx, int64_t team, int64_t role) {
+      return GrantRoleToTeam(ctx, role, team);
+    };
+    s.detach = [](Ctx& ctx, int64_t team, int64_t role) {
+      return RevokeRoleFromTeam(ctx, role, team);
+    };
     s.can_attach_fn = [](Ctx& ctx, int64_t team, int64_t role, bool) -> Status {
       BATON_TRY(RequireRole(ctx, "team", team, "admin_role"));
       return CanGrantRole(ctx, role);

@@ -1,7 +1,7 @@
 // OAuth2 access tokens (contract §3.4): personal access tokens for Bearer authentication.
 // Stored hashed; the raw value appears only in the creating response.
-#include "api/auth.hpp"
 #include "api/activity.hpp"
+#include "api/auth.hpp"
 #include "api/resources/common.hpp"
 
 namespace baton::api {
@@ -27,7 +27,8 @@ Result<std::string> ValidScope(const json::object& body) {
     pos = n + 1;
   }
   if (!ok || scope.empty())
-    return Error::Field("scope", "Must be a simple space-separated string with allowed scopes ['read', 'write'].");
+    return Error::Field(
+        "scope", "Must be a simple space-separated string with allowed scopes ['read', 'write'].");
   return scope;
 }
 
@@ -41,11 +42,13 @@ Result<Reply> CreateFor(Ctx& ctx, ApiRequest& req, int64_t user) {
   }
   BATON_ASSIGN(std::string scope, ValidScope(req.body));
   std::string desc;
-  if (auto* d = req.body.if_contains("description"); d && d->is_string()) desc = std::string(d->get_string());
+  if (auto* d = req.body.if_contains("description"); d && d->is_string())
+    desc = std::string(d->get_string());
   const ResourceDef& def = Registry::Get().Must("tokens");
   store::Tx tx(ctx.db);
   auto [id, raw] = CreateToken(ctx.db, user, desc, scope, ctx.now);
-  RecordActivity(ctx, "create", {def.type, id, ""}, json::object{{"description", desc}, {"scope", scope}});
+  RecordActivity(ctx, "create", {def.type, id, ""},
+                 json::object{{"description", desc}, {"scope", scope}});
   tx.Commit();
   auto obj = Load(ctx, def, id);
   json::object out = SerializeDetail(ctx, def, *obj);
@@ -82,8 +85,11 @@ void RegisterTokens() {
   FieldDef app = RO(Fk("application", "applications"));
   FieldDef scope = Str("scope", 32);
   scope.def = "write";
-  scope.help_text = "Allowed scopes, further restricts user's permissions. Must be a simple space-separated string with allowed scopes ['read', 'write'].";
-  d.fields = {IdField(), Dt("created"), Dt("modified"), Text("description"), user, app, Dt("expires"), scope};
+  scope.help_text =
+      "Allowed scopes, further restricts user's permissions. Must be a simple space-separated "
+      "string with allowed scopes ['read', 'write'].";
+  d.fields = {IdField(), Dt("created"), Dt("modified"), Text("description"),
+              user,      app,           Dt("expires"),  scope};
   d.read_filter = [](Ctx& ctx, store::Params& p) -> std::string {
     if (ctx.caller.superuser) return "";
     p.emplace_back(ctx.caller.id);
@@ -93,7 +99,9 @@ void RegisterTokens() {
     if (ctx.caller.superuser || IdOf(o, "user") == ctx.caller.id) return OkStatus();
     return Error::Forbidden();
   };
-  d.can_change = [owner_or_admin](Ctx& ctx, const Obj& o, const Obj&) { return owner_or_admin(ctx, o); };
+  d.can_change = [owner_or_admin](Ctx& ctx, const Obj& o, const Obj&) {
+    return owner_or_admin(ctx, o);
+  };
   d.can_delete = owner_or_admin;
   d.validate = [](Ctx&, Obj& v, const Obj*) -> Status {
     json::object body;

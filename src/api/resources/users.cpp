@@ -23,10 +23,12 @@ bool AdminOver(Ctx& ctx, int64_t user) {
   std::string orgs = rbac::AccessibleIdsSql("organization", "admin_role", ctx.caller.id, p);
   p.emplace_back(user);
   return ctx.db
-      .QueryInt("SELECT 1 FROM roles r JOIN role_members m ON m.role_id = r.id WHERE "
-                "r.content_type = 'organization' AND r.role_field IN ('member_role', 'admin_role') "
-                "AND r.object_id IN (" + orgs + ") AND m.user_id = ? LIMIT 1",
-                p)
+      .QueryInt(
+          "SELECT 1 FROM roles r JOIN role_members m ON m.role_id = r.id WHERE "
+          "r.content_type = 'organization' AND r.role_field IN ('member_role', 'admin_role') "
+          "AND r.object_id IN (" +
+              orgs + ") AND m.user_id = ? LIMIT 1",
+          p)
       .has_value();
 }
 
@@ -50,30 +52,27 @@ void SyncSystemRoles(Ctx& ctx, int64_t id, const Obj& v) {
   for (auto [flag, role] : {std::pair{"is_superuser", "system_administrator"},
                             std::pair{"is_system_auditor", "system_auditor"}}) {
     int64_t rid = rbac::SingletonRole(ctx.db, role);
-    if (BoolOf(v, flag)) rbac::AddMember(ctx.db, rid, id);
-    else rbac::RemoveMember(ctx.db, rid, id);
+    if (BoolOf(v, flag))
+      rbac::AddMember(ctx.db, rid, id);
+    else
+      rbac::RemoveMember(ctx.db, rid, id);
   }
 }
 
 // Objects of content type `ct` on which the user holds `field` directly.
 SubListDef UserRolesSubList(std::string name, std::string ct, std::string field) {
-  return ListOnly(std::move(name), ct == "team" ? "teams" : "organizations",
-                  "t.id IN (SELECT r.object_id FROM roles r JOIN role_members m ON m.role_id = r.id "
-                  "WHERE r.content_type = '" + ct + "' AND r.role_field = '" + field +
-                      "' AND m.user_id = ?)",
-                  "");
+  return ListOnly(
+      std::move(name), ct == "team" ? "teams" : "organizations",
+      "t.id IN (SELECT r.object_id FROM roles r JOIN role_members m ON m.role_id = r.id "
+      "WHERE r.content_type = '" +
+          ct + "' AND r.role_field = '" + field + "' AND m.user_id = ?)",
+      "");
 }
 
 }  // namespace
 
 void RegisterUsers() {
-  ResourceDef d;
-  d.name = "users";
-  d.type = "user";
-  d.model = "User";
-  d.verbose = "user";
-  d.title = "Users";
-  d.table = "users";
+  ResourceDef d = NewResource("users", "user", "User", "Users");
   d.identity = "username";
   d.has_created_by = false;
   d.named_url_format = "username";
@@ -90,18 +89,28 @@ void RegisterUsers() {
   su.label = "Superuser status";
   su.help_text = "Designates that this user has all permissions without explicitly assigning them.";
   FieldDef auditor = Bool("is_system_auditor");
-  d.fields = {IdField(), Dt("created"), Dt("modified"),
-              username,  Str("first_name", 150), Str("last_name", 150),
-              email,     su, auditor, password, Dt("last_login")};
+  d.fields = {IdField(),
+              Dt("created"),
+              Dt("modified"),
+              username,
+              Str("first_name", 150),
+              Str("last_name", 150),
+              email,
+              su,
+              auditor,
+              password,
+              Dt("last_login")};
   d.uniques = {{{"username"}, "username", "A user with that username already exists."}};
   d.relations = {
       {"organizations", "organizations",
        "{t}.id IN (SELECT m.user_id FROM role_members m JOIN roles r ON r.id = m.role_id WHERE "
-       "r.content_type = 'organization' AND r.role_field = 'member_role' AND r.object_id IN ({inner}))"},
+       "r.content_type = 'organization' AND r.role_field = 'member_role' AND r.object_id IN "
+       "({inner}))"},
       {"teams", "teams",
        "{t}.id IN (SELECT m.user_id FROM role_members m JOIN roles r ON r.id = m.role_id WHERE "
        "r.content_type = 'team' AND r.role_field = 'member_role' AND r.object_id IN ({inner}))"},
-      {"roles", "roles", "{t}.id IN (SELECT m.user_id FROM role_members m WHERE m.role_id IN ({inner}))"},
+      {"roles", "roles",
+       "{t}.id IN (SELECT m.user_id FROM role_members m WHERE m.role_id IN ({inner}))"},
   };
   d.read_filter = [](Ctx& ctx, store::Params& p) -> std::string {
     if (ctx.caller.sees_all()) return "";
@@ -113,7 +122,8 @@ void RegisterUsers() {
     p.insert(p.end(), q.begin(), q.end());
     return "t.id = ? OR t.id IN (SELECT m.user_id FROM role_members m JOIN roles r ON r.id = "
            "m.role_id WHERE r.content_type = 'organization' AND r.role_field IN ('member_role', "
-           "'admin_role') AND r.object_id IN (" + orgs + "))";
+           "'admin_role') AND r.object_id IN (" +
+           orgs + "))";
   };
   d.can_add = [](Ctx& ctx, const Obj& data) -> Status {
     BATON_TRY(CheckFlags(ctx, nullptr, data));
@@ -140,10 +150,13 @@ void RegisterUsers() {
     static const std::regex kUser(R"(^[\w.@+-]+$)");
     std::string u = GetString(v, "username");
     if (!u.empty() && !std::regex_match(u, kUser))
-      errs.Add("username", "Enter a valid username. This value may contain only letters, numbers, and @/./+/-/_ characters.");
+      errs.Add("username",
+               "Enter a valid username. This value may contain only letters, numbers, and "
+               "@/./+/-/_ characters.");
     std::string email = GetString(v, "email");
     static const std::regex kEmail(R"(^[^@\s]+@[^@\s]+\.[^@\s]+$)");
-    if (!email.empty() && !std::regex_match(email, kEmail)) errs.Add("email", "Enter a valid email address.");
+    if (!email.empty() && !std::regex_match(email, kEmail))
+      errs.Add("email", "Enter a valid email address.");
     std::string pw = GetString(v, "password");
     if (!existing && (pw.empty() || pw == "$encrypted$"))
       errs.Add("password", "Password required for new User.");
@@ -193,8 +206,12 @@ void RegisterUsers() {
     s.can_attach = true;
     s.deprecated = true;
     s.title = "User Roles";
-    s.attach = [](Ctx& ctx, int64_t user, int64_t role) { return GrantRoleToUser(ctx, role, user); };
-    s.detach = [](Ctx& ctx, int64_t user, int64_t role) { return RevokeRoleFromUser(ctx, role, user); };
+    s.attach = [](Ctx& ctx, int64_t user, int64_t role) {
+      return GrantRoleToUser(ctx, role, user);
+    };
+    s.detach = [](Ctx& ctx, int64_t user, int64_t role) {
+      return RevokeRoleFromUser(ctx, role, user);
+    };
     s.can_attach_fn = [](Ctx& ctx, int64_t, int64_t role, bool) { return CanGrantRole(ctx, role); };
     d.sublists.push_back(std::move(s));
   }
