@@ -139,6 +139,7 @@ int main(int argc, char** argv) {
     sopts.node_name = hostname;
     sopts.data_dir = data_dir;
     sopts.projects_root = projects_root;
+    sopts.secret_key = cfg.secret_key;
     scheduler::Dispatcher dispatcher(*db, clock, sopts);
     dispatcher.Register(std::make_unique<runner::ProjectUpdateRunner>());
     cfg.wake_dispatcher = [&dispatcher] { dispatcher.Wake(); };

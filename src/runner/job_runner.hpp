@@ -14,6 +14,7 @@ struct Settings {
   std::string data_dir = "./data";
   std::string projects_root;  // DATA_DIR/projects when empty
   int cancel_grace_ms = 5000;
+  std::string secret_key;  // decrypts credential secrets handed to a run (core/secrets.hpp)
 };
 
 // Appends a job's output to job_output in batches (at most every 200 ms or 32 KiB), so output

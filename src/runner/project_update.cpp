@@ -6,7 +6,9 @@
 #include <optional>
 #include <regex>
 
+#include "core/crypto.hpp"
 #include "core/json.hpp"
+#include "core/secrets.hpp"
 #include "runner/process.hpp"
 
 namespace baton::runner {
@@ -50,6 +52,55 @@ std::vector<std::string> Walk(const std::string& dir, Pred pred) {
   }
   std::sort(out.begin(), out.end());
   return out;
+}
+
+// A private directory (0700) for the secrets of one run, removed when the run ends.
+class PrivateDir {
+ public:
+  explicit PrivateDir(const std::string& parent) {
+    path_ = fs::path(parent) / ("run-" + RandomAlnum(12));
+    fs::create_directories(path_);
+    fs::permissions(path_, fs::perms::owner_all, fs::perm_options::replace);
+  }
+  ~PrivateDir() {
+    std::error_code ec;
+    fs::remove_all(path_, ec);
+  }
+  // Writes a file readable by the owner only (0600, or 0700 for scripts).
+  std::string Write(const std::string& name, const std::string& content, bool exec = false) {
+    fs::path p = path_ / name;
+    {
+      std::ofstream out(p, std::ios::trunc);
+      out << content;
+    }
+    fs::permissions(p,
+                    exec ? fs::perms::owner_all : (fs::perms::owner_read | fs::perms::owner_write),
+                    fs::perm_options::replace);
+    return p.string();
+  }
+
+ private:
+  fs::path path_;
+};
+
+// The Source Control credential of an update, decrypted: username, password, ssh_key_data,
+// ssh_key_unlock. Empty when the update has none.
+Result<json::object> ScmCredential(store::Connection& db, const std::string& key, int64_t job_id) {
+  auto rows = db.Query(
+      "SELECT c.inputs, ct.inputs, ct.kind FROM unified_jobs j JOIN credentials c ON c.id = "
+      "j.credential_id JOIN credential_types ct ON ct.id = c.credential_type_id WHERE j.id = ?",
+      {job_id});
+  if (rows.empty()) return json::object{};
+  auto inputs = ParseJson(store::AsString(rows.rows[0][0]));
+  auto schema = ParseJson(store::AsString(rows.rows[0][1]));
+  if (!inputs || !inputs->is_object()) return json::object{};
+  std::vector<std::string> secret;
+  if (schema && schema->is_object())
+    if (auto* fields = schema->as_object().if_contains("fields"); fields && fields->is_array())
+      for (auto& f : fields->as_array())
+        if (f.is_object() && GetBool(f.as_object(), "secret"))
+          secret.push_back(GetString(f.as_object(), "id"));
+  return DecryptValues(key, inputs->as_object(), secret);
 }
 
 }  // namespace
@@ -114,7 +165,39 @@ RunResult ProjectUpdateRunner::Run(RunContext& rc) {
   }
   std::vector<std::string> env = BaseEnv();
   env.push_back("GIT_TERMINAL_PROMPT=0");
-  env.push_back("GIT_SSH_COMMAND=ssh -o BatchMode=yes -o StrictHostKeyChecking=accept-new");
+  // Credential material lives in a private directory for the duration of the run only.
+  auto cred = ScmCredential(db, rc.settings.secret_key, rc.job_id);
+  if (!cred.ok()) return {"error", "The project's credential could not be decrypted."};
+  PrivateDir secrets(rc.settings.data_dir + "/run");
+  std::string ssh = "ssh -o StrictHostKeyChecking=accept-new";
+  const json::object& c = cred.value();
+  std::string user = GetString(c, "username"), pass = GetString(c, "password");
+  std::string key = GetString(c, "ssh_key_data"), unlock = GetString(c, "ssh_key_unlock");
+  if (!user.empty() || !pass.empty()) {
+    std::string u = secrets.Write("username", user), p = secrets.Write("password", pass);
+    std::string askpass = secrets.Write("askpass",
+                                        "#!/bin/sh\ncase \"$1\" in\n  Username*) cat '" + u +
+                                            "' ;;\n  *) cat '" + p + "' ;;\nesac\n",
+                                        true);
+    env.push_back("GIT_ASKPASS=" + askpass);
+  }
+  if (!key.empty()) {
+    if (key.back() != '\n') key += '\n';
+    std::string kf = secrets.Write("ssh_key", key);
+    ssh += " -i '" + kf + "' -o IdentitiesOnly=yes";
+    if (!unlock.empty()) {
+      std::string pf = secrets.Write("ssh_unlock", unlock);
+      env.push_back("SSH_ASKPASS=" +
+                    secrets.Write("ssh_askpass", "#!/bin/sh\ncat '" + pf + "'\n", true));
+      env.push_back("SSH_ASKPASS_REQUIRE=force");
+      env.push_back("DISPLAY=none");
+    } else {
+      ssh += " -o BatchMode=yes";
+    }
+  } else {
+    ssh += " -o BatchMode=yes";
+  }
+  env.push_back("GIT_SSH_COMMAND=" + ssh);
   auto step = [&](std::vector<std::string> argv, bool show = true) -> std::optional<RunResult> {
     std::string cmdline;
     for (auto& a : argv) cmdline += (cmdline.empty() ? "" : " ") + a;

@@ -25,6 +25,7 @@ Api::Api() {
   auto key = LoadOrCreateKey(dir_.string());
   if (!key.ok()) throw std::runtime_error("cannot create the secret key");
   cfg.secret_key = key.value();
+  secret_key_ = key.value();
   cfg.projects_root = projects_root().string();
   std::filesystem::create_directories(projects_root());
   cfg.wake_dispatcher = [this] {
@@ -39,6 +40,7 @@ scheduler::Dispatcher& Api::StartDispatcher() {
     o.node_name = "test-node";
     o.data_dir = dir_.string();
     o.projects_root = projects_root().string();
+    o.secret_key = secret_key_;
     o.safety_pass_ms = 200;
     o.cancel_grace_ms = 1000;
     dispatcher_ = std::make_unique<scheduler::Dispatcher>(*db_, clock_, o);

@@ -119,6 +119,7 @@ class Api {
   std::unique_ptr<store::Database> db_;
   SystemClock clock_;
   std::unique_ptr<scheduler::Dispatcher> dispatcher_;
+  std::string secret_key_;
   std::unique_ptr<api::App> app_;
 };
 

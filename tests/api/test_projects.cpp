@@ -222,3 +222,69 @@ TEST(Projects, Rbac) {
 
 }  // namespace
 }  // namespace baton::testing
+
+namespace baton::testing {
+namespace {
+
+// A Source Control credential is handed to git for the run only: its files are gone afterwards
+// and its secret appears nowhere in the update's output.
+TEST(Projects, ScmCredentialMaterialIsRemovedAfterTheRun) {
+  Api api;
+  std::string head = MakeRepo(api.dir() / "repo");
+  api.StartDispatcher();
+  int64_t type = api.Get("/api/v2/credential_types/?namespace=scm")
+                     .Expect(200)
+                     .results()[0]
+                     .as_object()
+                     .at("id")
+                     .as_int64();
+  int64_t cred =
+      api.Post("/api/v2/credentials/",
+               json::object{
+                   {"name", "git creds"},
+                   {"organization", 1},
+                   {"credential_type", type},
+                   {"inputs", json::object{{"username", "bob"}, {"password", "GIT-PASSWORD-42"}}}})
+          .Expect(201)
+          .id();
+  Resp p = api.Post("/api/v2/projects/",
+                    json::object{{"name", "with cred"},
+                                 {"organization", 1},
+                                 {"scm_type", "git"},
+                                 {"credential", cred},
+                                 {"scm_url", "file://" + (api.dir() / "repo").string()}})
+               .Expect(201);
+  EXPECT_EQ(p["credential"], cred);
+  int64_t machine = api.Get("/api/v2/credential_types/?namespace=ssh")
+                        .Expect(200)
+                        .results()[0]
+                        .as_object()
+                        .at("id")
+                        .as_int64();
+  int64_t mcred =
+      api.Post("/api/v2/credentials/",
+               json::object{{"name", "m"}, {"organization", 1}, {"credential_type", machine}})
+          .Expect(201)
+          .id();
+  Resp wrong = api.Post("/api/v2/projects/", json::object{{"name", "wrong"},
+                                                          {"scm_type", "git"},
+                                                          {"scm_url", "file:///x"},
+                                                          {"credential", mcred}})
+                   .Expect(400);
+  EXPECT_EQ(S(wrong["credential"].as_array()[0]), "Credential kind must be 'scm'.");
+  int64_t update =
+      p["summary_fields"].as_object().at("current_update").as_object().at("id").as_int64();
+  Resp u = api.WaitFinished("/api/v2/project_updates/" + std::to_string(update) + "/");
+  EXPECT_EQ(u["status"], "successful") << u.body;
+  EXPECT_EQ(S(u["scm_revision"]), head);
+  Resp out = api.Get("/api/v2/project_updates/" + std::to_string(update) + "/stdout/?format=txt")
+                 .Expect(200);
+  EXPECT_EQ(out.body.find("GIT-PASSWORD-42"), std::string::npos);
+  size_t left = 0;
+  if (fs::exists(api.dir() / "run"))
+    for (auto& e : fs::directory_iterator(api.dir() / "run")) left += !e.path().empty();
+  EXPECT_EQ(left, 0u);
+}
+
+}  // namespace
+}  // namespace baton::testing

@@ -155,6 +155,15 @@ Status Validate(Ctx& ctx, Obj& v, const Obj* existing) {
     else if (existing)
       v["local_path"] = runner::ScmLocalPath(IdOf(*existing), GetString(v, "name"));
   }
+  if (auto cred = OptIdOf(v, "credential")) {
+    auto kind = ctx.db.QueryString(
+        "SELECT ct.kind FROM credentials c JOIN credential_types ct ON ct.id = "
+        "c.credential_type_id "
+        "WHERE c.id = ?",
+        {*cred});
+    std::string want = scm_type == "insights" ? "insights" : "scm";
+    if (kind && *kind != want) errs.Add("credential", "Credential kind must be '" + want + "'.");
+  }
   if (!errs.Empty()) return errs.ToError();
   return OkStatus();
 }
