@@ -200,7 +200,9 @@ http::Response App::Impl::Process(const http::Request& hreq, bool allow_slow, bo
     std::string_view authz = hreq.Header("authorization");
     AuthOutcome auth;
     auto& callers = Callers();
-    auto cached_caller = authz.empty() ? callers.end() : callers.find(std::string(authz));
+    // Keyed on a digest of the header: no credential is kept in the cache itself.
+    std::string authz_key = authz.empty() ? std::string() : Sha256Hex(authz);
+    auto cached_caller = authz.empty() ? callers.end() : callers.find(authz_key);
     if (cached_caller != callers.end() && cached_caller->second.generation == generation) {
       auth = cached_caller->second.auth;
     } else {
@@ -211,7 +213,7 @@ http::Response App::Impl::Process(const http::Request& hreq, bool allow_slow, bo
       }
       if (!authz.empty() && auth.caller.authenticated()) {
         if (callers.size() > 4096) callers.clear();
-        callers[std::string(authz)] = CachedCaller{generation, auth};
+        callers[authz_key] = CachedCaller{generation, auth};
       }
     }
     Ctx ctx{conn, auth.caller, cfg, now, &hreq};

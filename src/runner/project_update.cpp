@@ -165,6 +165,7 @@ RunResult ProjectUpdateRunner::Run(RunContext& rc) {
   }
   std::vector<std::string> env = BaseEnv();
   env.push_back("GIT_TERMINAL_PROMPT=0");
+  env.push_back("BATON_JOB_ID=" + std::to_string(rc.job_id));
   // Credential material lives in a private directory for the duration of the run only.
   auto cred = ScmCredential(db, rc.settings.secret_key, rc.job_id);
   if (!cred.ok()) return {"error", "The project's credential could not be decrypted."};

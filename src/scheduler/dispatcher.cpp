@@ -3,10 +3,30 @@
 #include <signal.h>
 
 #include <cmath>
+#include <fstream>
+#include <iterator>
 
 #include <spdlog/spdlog.h>
 
 namespace baton::scheduler {
+namespace {
+
+// Job processes carry BATON_JOB_ID=<id> in their environment.
+bool ProcessBelongsToJob(int64_t pid, int64_t job_id) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/environ", std::ios::binary);
+  std::string env((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::string marker = "BATON_JOB_ID=" + std::to_string(job_id);
+  size_t pos = 0;
+  while ((pos = env.find(marker, pos)) != std::string::npos) {
+    bool start = pos == 0 || env[pos - 1] == '\0';
+    bool end = pos + marker.size() == env.size() || env[pos + marker.size()] == '\0';
+    if (start && end) return true;
+    pos += marker.size();
+  }
+  return false;
+}
+
+}  // namespace
 
 Dispatcher::Dispatcher(store::Database& db, const Clock& clock, Options opts)
     : db_(db), clock_(clock), opts_(std::move(opts)) {
@@ -29,7 +49,9 @@ void Dispatcher::Reconcile() {
       "(execution_node = ? OR execution_node = '')",
       {opts_.node_name});
   for (auto& r : rows.rows) {
-    if (auto pid = store::AsOptInt(r[1]); pid && *pid > 1) kill(-static_cast<pid_t>(*pid), SIGKILL);
+    // Kill a leftover process group only if it really is this job's (pids get reused).
+    if (auto pid = store::AsOptInt(r[1]); pid && *pid > 1 && ProcessBelongsToJob(*pid, store::AsInt(r[0])))
+      kill(-static_cast<pid_t>(*pid), SIGKILL);
     std::string now = FormatIso(clock_.Now());
     c.Exec(
         "UPDATE unified_jobs SET status = 'failed', failed = 1, finished = ?, modified = ?, pid = "
