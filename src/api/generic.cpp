@@ -271,6 +271,7 @@ void AddResourceRoutes(Router& router, const ResourceDef& def) {
 
 void RegisterProjects();
 void RegisterLabels();
+void RegisterInventorySources();
 
 void BuildRoutes(Router& router) {
   auto& reg = Registry::Get();
@@ -279,6 +280,7 @@ void BuildRoutes(Router& router) {
     RegisterCredentialTypes();
     RegisterProjects();
     RegisterLabels();
+    RegisterInventorySources();
     RegisterActivityStream();
   }
   for (const auto& def : reg.All()) AddResourceRoutes(router, def);

@@ -13,6 +13,7 @@
 #include "core/log.hpp"
 #include "core/secrets.hpp"
 #include "http/server.hpp"
+#include "runner/inventory_update.hpp"
 #include "runner/project_update.hpp"
 #include "scheduler/dispatcher.hpp"
 #include "store/db.hpp"
@@ -142,6 +143,7 @@ int main(int argc, char** argv) {
     sopts.secret_key = cfg.secret_key;
     scheduler::Dispatcher dispatcher(*db, clock, sopts);
     dispatcher.Register(std::make_unique<runner::ProjectUpdateRunner>());
+    dispatcher.Register(std::make_unique<runner::InventoryUpdateRunner>());
     cfg.wake_dispatcher = [&dispatcher] { dispatcher.Wake(); };
     api::App app(*db, cfg, clock);
 

@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include "core/secrets.hpp"
+#include "runner/inventory_update.hpp"
 #include "runner/project_update.hpp"
 
 namespace baton::testing {
@@ -45,6 +46,7 @@ scheduler::Dispatcher& Api::StartDispatcher() {
     o.cancel_grace_ms = 1000;
     dispatcher_ = std::make_unique<scheduler::Dispatcher>(*db_, clock_, o);
     dispatcher_->Register(std::make_unique<runner::ProjectUpdateRunner>());
+    dispatcher_->Register(std::make_unique<runner::InventoryUpdateRunner>());
     dispatcher_->Start();
   }
   return *dispatcher_;

@@ -36,6 +36,14 @@ TEST(EveryRoute, AnswersGetOptionsAndRefusesAnonymous) {
       api.Post("/api/v2/hosts/", json::object{{"name", "rh"}, {"inventory", inv}}).Expect(201).id();
   ids["groups"] =
       api.Post("/api/v2/groups/", json::object{{"name", "rg"}, {"inventory", inv}}).Expect(201).id();
+  ids["inventory_sources"] =
+      api.Post("/api/v2/inventory_sources/", json::object{{"name", "ris"}, {"inventory", inv}, {"source", "ec2"}})
+          .Expect(201)
+          .id();
+  ids["inventory_updates"] =
+      api.Post("/api/v2/inventory_sources/" + std::to_string(ids["inventory_sources"]) + "/update/", json::object{})
+          .Expect(202)["inventory_update"]
+          .as_int64();
   ids["credentials"] = api.Post("/api/v2/credentials/", json::object{{"name", "rc"}, {"credential_type", 1},
                                                                     {"organization", org}})
                           .Expect(201)

@@ -67,14 +67,15 @@ void Decorate(Ctx& ctx, const Obj& o, json::object& out, bool) {
     }
   }
   sf["labels"] = json::object{{"count", 0}, {"results", json::array{}}};
+  auto [sources, failing] = InventorySourceCounts(ctx, id);
   InsertAfter(out, "variables",
               {{"has_active_failures", false},
                {"total_hosts", InventoryTotalHosts(ctx, o)},
                {"hosts_with_active_failures", 0},
                {"total_groups", InventoryTotalGroups(ctx, o)},
-               {"has_inventory_sources", false},
-               {"total_inventory_sources", 0},
-               {"inventory_sources_with_failures", 0}});
+               {"has_inventory_sources", sources > 0},
+               {"total_inventory_sources", sources},
+               {"inventory_sources_with_failures", failing}});
 }
 
 json::object Capabilities(Ctx& ctx, const Obj& o) {

@@ -46,6 +46,17 @@ int64_t InventoryTotalGroups(Ctx& ctx, const Obj& inventory) {
       .value_or(0);
 }
 
+std::pair<int64_t, int64_t> InventorySourceCounts(Ctx& ctx, int64_t inventory_id) {
+  auto rows = ctx.db.Query(
+      "SELECT COUNT(*), COALESCE(SUM(CASE WHEN (SELECT j.failed FROM unified_jobs j WHERE "
+      "j.inventory_source_id = s.id AND j.type = 'inventory_update' ORDER BY j.id DESC LIMIT 1) = "
+      "1 "
+      "THEN 1 ELSE 0 END), 0) FROM inventory_sources s WHERE s.inventory_id = ?",
+      {inventory_id});
+  if (rows.empty()) return {0, 0};
+  return {store::AsInt(rows.rows[0][0]), store::AsInt(rows.rows[0][1])};
+}
+
 std::optional<json::object> InventorySummary(Ctx& ctx, int64_t inventory_id) {
   auto inv = Load(ctx, Registry::Get().Must("inventories"), inventory_id);
   if (!inv) return std::nullopt;
@@ -59,6 +70,10 @@ std::optional<json::object> InventorySummary(Ctx& ctx, int64_t inventory_id) {
                  {"has_inventory_sources", false},
                  {"total_inventory_sources", 0},
                  {"inventory_sources_with_failures", 0}};
+  auto [sources, failing] = InventorySourceCounts(ctx, inventory_id);
+  s["has_inventory_sources"] = sources > 0;
+  s["total_inventory_sources"] = sources;
+  s["inventory_sources_with_failures"] = failing;
   if (auto org = OptIdOf(*inv, "organization")) s["organization_id"] = *org;
   s["kind"] = GetString(*inv, "kind");
   return s;

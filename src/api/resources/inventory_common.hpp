@@ -9,6 +9,8 @@
 namespace baton::api {
 
 // The inventory summary of contract §5.2 (nullopt when the inventory is gone).
+// (number of inventory sources, how many of them whose last update failed).
+std::pair<int64_t, int64_t> InventorySourceCounts(Ctx& ctx, int64_t inventory_id);
 std::optional<json::object> InventorySummary(Ctx& ctx, int64_t inventory_id);
 // Kind of an inventory ("", "smart", "constructed"); nullopt when it does not exist.
 std::optional<std::string> InventoryKind(Ctx& ctx, int64_t inventory_id);
