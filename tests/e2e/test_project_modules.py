@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""awx.awx `label`, `project` (manual, and git from a local repository) and `project_update` against the
+"""awx.awx `label`, `project`, `inventory_source`, `inventory_source_update`, (manual, and git from a local repository) and `project_update` against the
 real binary: real git clones, the update's revision, idempotent second run."""
 import os
 import subprocess
@@ -15,6 +15,9 @@ def make_repo(path):
     os.makedirs(path)
     with open(os.path.join(path, "hello.yml"), "w") as f:
         f.write("- hosts: all\n  gather_facts: false\n  tasks:\n    - debug: msg=hello\n")
+    os.makedirs(os.path.join(path, "inventory"))
+    with open(os.path.join(path, "inventory", "hosts"), "w") as f:
+        f.write("[web]\nweb1 http_port=8080\nweb2\n\n[web:vars]\ntier=front\n")
     git = ["git", "-C", path, "-c", "user.name=t", "-c", "user.email=t@x"]
     subprocess.run(git + ["init", "-q", "-b", "main"], check=True)
     subprocess.run(git + ["add", "."], check=True)
@@ -48,6 +51,17 @@ class ProjectModules(unittest.TestCase):
             self.assertEqual(p["status"], "successful")
             status, playbooks = srv.api("GET", "/api/v2/projects/%d/playbooks/" % p["id"])
             self.assertEqual(playbooks, ["hello.yml"])
+            # The scm inventory source imported the repository's inventory file.
+            isu = res.task("update the inventory source")
+            self.assertTrue(isu["changed"], isu)
+            self.assertEqual(isu.get("status"), "successful", isu)
+            status, invs = srv.api("GET", "/api/v2/inventories/?name=e2e%20src%20inv")
+            inv_id = invs["results"][0]["id"]
+            status, hosts = srv.api("GET", "/api/v2/inventories/%d/hosts/?order_by=name" % inv_id)
+            self.assertEqual([h["name"] for h in hosts["results"]], ["web1", "web2"])
+            status, groups = srv.api("GET", "/api/v2/inventories/%d/groups/" % inv_id)
+            self.assertEqual([g["name"] for g in groups["results"]], ["web"])
+            self.assertIn("8080", hosts["results"][0]["variables"])
             status, updates = srv.api("GET", "/api/v2/projects/%d/project_updates/" % p["id"])
             self.assertEqual(updates["count"], 2)  # the create's update and project_update's
             self.assertTrue(all(u["status"] == "successful" for u in updates["results"]))
@@ -59,6 +73,8 @@ class ProjectModules(unittest.TestCase):
             self.assertFalse(res2.task("label")["changed"], res2.report())
             self.assertFalse(res2.task("manual project")["changed"], res2.report())
             self.assertFalse(res2.task("git project")["changed"], res2.report())
+            self.assertFalse(res2.task("inventory for the scm source")["changed"], res2.report())
+            self.assertFalse(res2.task("scm inventory source")["changed"], res2.report())
             # A new commit: the update reports changed and lands the new revision.
             with open(os.path.join(repo, "second.yml"), "w") as f:
                 f.write("- hosts: all\n  tasks: []\n")
