@@ -4,6 +4,9 @@
 #include <set>
 #include <sstream>
 
+#include <spdlog/sinks/ostream_sink.h>
+#include <spdlog/spdlog.h>
+
 #include "core/secrets.hpp"
 #include "credential_fixtures.hpp"
 
@@ -317,6 +320,13 @@ std::string ReadFile(const std::filesystem::path& p) {
 
 TEST(CredSecret, NeverInResponsesNorInTheDatabaseFile) {
   const std::string secret = "SUPER-SECRET-VALUE-123";
+  // Everything the server logs during the test is captured too.
+  std::ostringstream logs;
+  auto previous = spdlog::default_logger();
+  auto capture = std::make_shared<spdlog::logger>(
+      "capture", std::make_shared<spdlog::sinks::ostream_sink_mt>(logs));
+  capture->set_level(spdlog::level::trace);
+  spdlog::set_default_logger(capture);
   World w;
   int64_t machine = TypeId(w.api, "Machine");
   std::vector<Resp> seen;
@@ -361,6 +371,17 @@ TEST(CredSecret, NeverInResponsesNorInTheDatabaseFile) {
     EXPECT_EQ(r.body.find("AESGCM"), std::string::npos) << r.body;
   }
   EXPECT_EQ(w.api.Get(kCreds + "?search=SUPER").Expect(200).count(), 0);
+  // A refused write carrying the secret.
+  seen.push_back(w.api
+                     .Post(kCreds, json::object{{"name", "bad"},
+                                                {"credential_type", machine},
+                                                {"organization", w.org},
+                                                {"inputs", json::object{{"password", secret},
+                                                                        {"bogus_field", secret}}}})
+                     .Send());
+  EXPECT_EQ(seen.back().status, 400);
+  spdlog::set_default_logger(previous);
+  EXPECT_EQ(logs.str().find("SUPER-SECRET"), std::string::npos) << logs.str();
   // The database file and its write-ahead log hold ciphertext only.
   std::string db = ReadFile(w.api.dir() / "baton.db") + ReadFile(w.api.dir() / "baton.db-wal");
   EXPECT_GT(db.size(), 4096u);

@@ -288,3 +288,80 @@ TEST(Projects, ScmCredentialMaterialIsRemovedAfterTheRun) {
 
 }  // namespace
 }  // namespace baton::testing
+
+namespace baton::testing {
+namespace {
+
+// Who may read, change, update (start) and delete a project: role -> outcome.
+TEST(Projects, RbacMatrix) {
+  Api api;
+  int64_t org = api.Org("PM");
+  std::string ourl = "/api/v2/organizations/" + std::to_string(org) + "/";
+  fs::create_directories(api.projects_root() / "pm");
+  int64_t id = api.Post("/api/v2/projects/", json::object{{"name", "p"},
+                                                          {"organization", org},
+                                                          {"scm_type", "git"},
+                                                          {"scm_url", "file:///nowhere"}})
+                   .Expect(201)
+                   .id();
+  std::string url = "/api/v2/projects/" + std::to_string(id) + "/";
+  struct Grant {
+    std::string user, url, role;
+  };
+  std::vector<Grant> grants = {{"org_admin", ourl, "admin_role"},
+                               {"org_padmin", ourl, "project_admin_role"},
+                               {"org_auditor", ourl, "auditor_role"},
+                               {"org_member", ourl, "member_role"},
+                               {"p_admin", url, "admin_role"},
+                               {"p_update", url, "update_role"},
+                               {"p_use", url, "use_role"},
+                               {"p_read", url, "read_role"}};
+  for (auto& g : grants) api.Grant(g.url, g.role, api.User(g.user));
+  api.User("nobody");
+  struct Row {
+    std::string user;
+    int read, edit, update;
+    bool can_update;
+  };
+  std::vector<Row> rows = {
+      {"admin", 200, 200, 202, true},       {"org_admin", 200, 200, 202, true},
+      {"org_padmin", 200, 200, 202, true},  {"org_auditor", 200, 403, 403, false},
+      {"org_member", 403, 403, 403, false}, {"p_admin", 200, 200, 202, true},
+      {"p_update", 200, 403, 202, true},    {"p_use", 200, 403, 403, false},
+      {"p_read", 200, 403, 403, false},     {"nobody", 403, 403, 403, false},
+  };
+  for (const auto& r : rows) {
+    SCOPED_TRACE(r.user);
+    api.Get(url).As(r.user).Expect(r.read);
+    api.Patch(url, json::object{{"description", r.user}}).As(r.user).Expect(r.edit);
+    if (r.read == 200)
+      EXPECT_EQ(api.Get(url + "update/").As(r.user).Expect(200)["can_update"], r.can_update);
+    api.Post(url + "update/", json::object{}).As(r.user).Expect(r.update);
+  }
+  // Pending updates block deletion (409) for those who may delete; others get 403 first.
+  api.Delete(url).As("p_read").Expect(403);
+  api.Delete(url).As("p_admin").Expect(409);
+}
+
+TEST(Projects, CopyKeepsSettingsAndStartsTheCopysUpdate) {
+  Api api;
+  Resp p = api.Post("/api/v2/projects/", json::object{{"name", "orig"},
+                                                      {"organization", 1},
+                                                      {"scm_type", "git"},
+                                                      {"scm_url", "file:///x"},
+                                                      {"scm_branch", "dev"}})
+               .Expect(201);
+  std::string url = "/api/v2/projects/" + std::to_string(p.id()) + "/copy/";
+  EXPECT_EQ(api.Get(url).Expect(200)["can_copy"], true);
+  Resp same = api.Post(url, json::object{{"name", "orig"}}).Expect(400);
+  EXPECT_EQ(S(same["name"].as_array()[0]),
+            "The original object is already named orig, a copy from it cannot have the same name.");
+  Resp c = api.Post(url, json::object{{"name", "copy"}}).Expect(201);
+  EXPECT_EQ(c["scm_branch"], "dev");
+  EXPECT_EQ(c["organization"], 1);
+  EXPECT_NE(S(c["local_path"]), S(p["local_path"]));
+  EXPECT_TRUE(c["summary_fields"].as_object().contains("current_update"));
+}
+
+}  // namespace
+}  // namespace baton::testing
