@@ -1,5 +1,9 @@
 // Projects and project updates (api-resources.md §9, §10): manual projects under the projects
 // root, git projects updated for real by the dispatcher from a local repository.
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <cstdlib>
 #include <fstream>
 
@@ -361,6 +365,48 @@ TEST(Projects, CopyKeepsSettingsAndStartsTheCopysUpdate) {
   EXPECT_EQ(c["organization"], 1);
   EXPECT_NE(S(c["local_path"]), S(p["local_path"]));
   EXPECT_TRUE(c["summary_fields"].as_object().contains("current_update"));
+}
+
+}  // namespace
+}  // namespace baton::testing
+
+namespace baton::testing {
+namespace {
+
+// A running update (git waiting on a server that never answers) is canceled: the process group
+// gets SIGTERM and the update ends `canceled`.
+TEST(Projects, CancelRunningUpdate) {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
+  ASSERT_EQ(listen(fd, 8), 0);
+  socklen_t len = sizeof a;
+  getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
+  std::string url_git = "http://127.0.0.1:" + std::to_string(ntohs(a.sin_port)) + "/repo.git";
+  Api api;
+  api.StartDispatcher();
+  Resp p = api.Post("/api/v2/projects/",
+                    json::object{{"name", "slow"}, {"scm_type", "git"}, {"scm_url", url_git}})
+               .Expect(201);
+  int64_t update =
+      p["summary_fields"].as_object().at("current_update").as_object().at("id").as_int64();
+  std::string url = "/api/v2/project_updates/" + std::to_string(update) + "/";
+  std::string status;
+  for (int i = 0; i < 200 && status != "running"; ++i) {
+    status = std::string(
+        api.Get(url).Header("Cache-Control", "no-cache").Expect(200)["status"].as_string());
+    std::this_thread::sleep_for(std::chrono::milliseconds(25));
+  }
+  ASSERT_EQ(status, "running");
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));  // let git connect and wait
+  api.Post(url + "cancel/", json::object{}).Expect(202);
+  Resp u = api.WaitFinished(url, 30);
+  EXPECT_EQ(u["status"], "canceled") << u.body;
+  EXPECT_EQ(u["failed"], true);
+  EXPECT_FALSE(u["canceled_on"].is_null());
+  close(fd);
 }
 
 }  // namespace
