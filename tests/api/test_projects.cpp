@@ -1,6 +1,7 @@
 // Projects and project updates (api-resources.md §9, §10): manual projects under the projects
 // root, git projects updated for real by the dispatcher from a local repository.
 #include <netinet/in.h>
+#include <signal.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -407,6 +408,77 @@ TEST(Projects, CancelRunningUpdate) {
   EXPECT_EQ(u["failed"], true);
   EXPECT_FALSE(u["canceled_on"].is_null());
   close(fd);
+}
+
+}  // namespace
+}  // namespace baton::testing
+
+namespace baton::testing {
+namespace {
+
+// The Source Control credential really reaches git: a repository behind HTTP Basic auth is
+// cloned with the right password and refused with a wrong one.
+TEST(Projects, ScmCredentialAuthenticatesOverHttp) {
+  Api api;
+  fs::path repo = api.dir() / "served" / "repo";
+  std::string head = MakeRepo(repo);
+  // Dumb HTTP: a bare copy with the info files git clients need.
+  auto [rc, out] = runner::RunCapture({{"git", "clone", "-q", "--bare", repo.string(),
+                                        (api.dir() / "served" / "repo.git").string()},
+                                       {},
+                                       ""});
+  ASSERT_EQ(rc, 0) << out;
+  auto [rc2, out2] = runner::RunCapture(
+      {{"git", "-C", (api.dir() / "served" / "repo.git").string(), "update-server-info"}, {}, ""});
+  ASSERT_EQ(rc2, 0) << out2;
+  std::string portfile = (api.dir() / "port").string();
+  auto server =
+      runner::Spawn({{"/usr/bin/python3",
+                      std::string(BATON_SOURCE_DIR) + "/tests/fixtures/git_http_auth_server.py",
+                      (api.dir() / "served").string(), "gituser", "right-PW", portfile},
+                     {},
+                     ""});
+  ASSERT_TRUE(server.ok());
+  for (int i = 0; i < 200 && !fs::exists(portfile); ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(25));
+  ASSERT_TRUE(fs::exists(portfile));
+  std::string port;
+  std::ifstream(portfile) >> port;
+  std::string url = "http://127.0.0.1:" + port + "/repo.git";
+  api.StartDispatcher();
+  int64_t type = api.Get("/api/v2/credential_types/?namespace=scm")
+                     .Expect(200)
+                     .results()[0]
+                     .as_object()
+                     .at("id")
+                     .as_int64();
+  auto project_with = [&](const std::string& name, const std::string& pw) {
+    int64_t cred =
+        api.Post("/api/v2/credentials/",
+                 json::object{{"name", name},
+                              {"organization", 1},
+                              {"credential_type", type},
+                              {"inputs", json::object{{"username", "gituser"}, {"password", pw}}}})
+            .Expect(201)
+            .id();
+    Resp p = api.Post("/api/v2/projects/", json::object{{"name", name},
+                                                        {"organization", 1},
+                                                        {"scm_type", "git"},
+                                                        {"scm_url", url},
+                                                        {"credential", cred}})
+                 .Expect(201);
+    int64_t update =
+        p["summary_fields"].as_object().at("current_update").as_object().at("id").as_int64();
+    return api.WaitFinished("/api/v2/project_updates/" + std::to_string(update) + "/");
+  };
+  Resp good = project_with("good", "right-PW");
+  EXPECT_EQ(good["status"], "successful") << good.body;
+  EXPECT_EQ(S(good["scm_revision"]), head);
+  Resp bad = project_with("bad", "wrong-PW");
+  EXPECT_EQ(bad["status"], "failed") << bad.body;
+  kill(server.value().pid, SIGTERM);
+  runner::WaitWithOutput(
+      server.value(), [](std::string_view) {}, nullptr, 0);
 }
 
 }  // namespace
