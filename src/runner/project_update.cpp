@@ -170,7 +170,10 @@ RunResult ProjectUpdateRunner::Run(RunContext& rc) {
   auto cred = ScmCredential(db, rc.settings.secret_key, rc.job_id);
   if (!cred.ok()) return {"error", "The project's credential could not be decrypted."};
   PrivateDir secrets(rc.settings.data_dir + "/run");
-  std::string ssh = "ssh -o StrictHostKeyChecking=accept-new";
+  // Like AWX (which accepts host keys on project updates), a new host key is accepted; it is
+  // remembered only for this run, never in the service account's known_hosts.
+  std::string ssh = "ssh -o StrictHostKeyChecking=accept-new -o UserKnownHostsFile='" +
+                    secrets.Write("known_hosts", "") + "'";
   const json::object& c = cred.value();
   std::string user = GetString(c, "username"), pass = GetString(c, "password");
   std::string key = GetString(c, "ssh_key_data"), unlock = GetString(c, "ssh_key_unlock");

@@ -1,6 +1,7 @@
 // Projects and project updates (api-resources.md §9, §10): manual projects under the projects
 // root, git projects updated for real by the dispatcher from a local repository.
 #include <netinet/in.h>
+#include <pwd.h>
 #include <signal.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -479,6 +480,97 @@ TEST(Projects, ScmCredentialAuthenticatesOverHttp) {
   kill(server.value().pid, SIGTERM);
   runner::WaitWithOutput(
       server.value(), [](std::string_view) {}, nullptr, 0);
+}
+
+}  // namespace
+}  // namespace baton::testing
+
+namespace baton::testing {
+namespace {
+
+// The Source Control credential's ssh key reaches git: a repository served by a loopback sshd
+// that accepts only that key is cloned; without the credential the update fails.
+TEST(Projects, ScmCredentialSshKeyAuthenticates) {
+  // sshd comes from Debian's openssh-server, which install-deps does not install: on a machine
+  // with systemd its package would start a daemon on every interface. Without it, this skips.
+  if (!fs::exists("/usr/sbin/sshd")) GTEST_SKIP() << "openssh-server is not installed";
+  Api api;
+  fs::path d = api.dir() / "ssh";
+  fs::create_directories(d);
+  fs::create_directories("/run/sshd");
+  auto keygen = [&](const std::string& name) {
+    auto [rc, out] = runner::RunCapture(
+        {{"ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", (d / name).string()}, {}, ""});
+    ASSERT_EQ(rc, 0) << out;
+  };
+  keygen("host");
+  keygen("client");
+  fs::copy_file(d / "client.pub", d / "authorized_keys");
+  int probe = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  bind(probe, reinterpret_cast<sockaddr*>(&a), sizeof a);
+  socklen_t len = sizeof a;
+  getsockname(probe, reinterpret_cast<sockaddr*>(&a), &len);
+  int port = ntohs(a.sin_port);
+  close(probe);
+  std::ofstream(d / "sshd_config")
+      << "Port " << port << "\nListenAddress 127.0.0.1\nHostKey " << (d / "host").string()
+      << "\nAuthorizedKeysFile " << (d / "authorized_keys").string()
+      << "\nPasswordAuthentication no\nKbdInteractiveAuthentication no\nPermitRootLogin "
+         "prohibit-password\nStrictModes no\nUsePAM no\nPidFile "
+      << (d / "sshd.pid").string() << "\n";
+  auto sshd =
+      runner::Spawn({{"/usr/sbin/sshd", "-D", "-e", "-f", (d / "sshd_config").string()}, {}, ""});
+  ASSERT_TRUE(sshd.ok());
+  bool up = false;
+  for (int i = 0; i < 200 && !up; ++i) {
+    int c = socket(AF_INET, SOCK_STREAM, 0);
+    up = connect(c, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
+    close(c);
+    if (!up) std::this_thread::sleep_for(std::chrono::milliseconds(25));
+  }
+  ASSERT_TRUE(up);
+  std::string head = MakeRepo(api.dir() / "repo");
+  std::string user = getpwuid(getuid())->pw_name;
+  std::string url =
+      "ssh://" + user + "@127.0.0.1:" + std::to_string(port) + (api.dir() / "repo").string();
+  std::string key;
+  {
+    std::ifstream in(d / "client");
+    key.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }
+  api.StartDispatcher();
+  int64_t type = api.Get("/api/v2/credential_types/?namespace=scm")
+                     .Expect(200)
+                     .results()[0]
+                     .as_object()
+                     .at("id")
+                     .as_int64();
+  int64_t cred = api.Post("/api/v2/credentials/",
+                          json::object{{"name", "ssh key"},
+                                       {"organization", 1},
+                                       {"credential_type", type},
+                                       {"inputs", json::object{{"ssh_key_data", key}}}})
+                     .Expect(201)
+                     .id();
+  auto update_of = [&](const std::string& name, std::optional<int64_t> credential) {
+    json::object body{{"name", name}, {"organization", 1}, {"scm_type", "git"}, {"scm_url", url}};
+    if (credential) body["credential"] = *credential;
+    Resp p = api.Post("/api/v2/projects/", body).Expect(201);
+    int64_t update =
+        p["summary_fields"].as_object().at("current_update").as_object().at("id").as_int64();
+    return api.WaitFinished("/api/v2/project_updates/" + std::to_string(update) + "/");
+  };
+  Resp good = update_of("over ssh", cred);
+  EXPECT_EQ(good["status"], "successful") << good.body;
+  EXPECT_EQ(S(good["scm_revision"]), head);
+  Resp none = update_of("no key", std::nullopt);
+  EXPECT_EQ(none["status"], "failed") << none.body;
+  kill(sshd.value().pid, SIGTERM);
+  runner::WaitWithOutput(
+      sshd.value(), [](std::string_view) {}, nullptr, 0);
 }
 
 }  // namespace
