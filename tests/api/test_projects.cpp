@@ -20,6 +20,14 @@ std::string S(const json::value& v) {
   return std::string(v.as_string());
 }
 
+// The id of the update a project's creation started (summary_fields.current_update).
+int64_t CurrentUpdate(const Resp& project) {
+  return project["summary_fields"].as_object().at("current_update").as_object().at("id").as_int64();
+}
+std::string UpdateUrl(int64_t id) {
+  return "/api/v2/project_updates/" + std::to_string(id) + "/";
+}
+
 // A git repository with a playbook, a non-playbook YAML file and an inventory.
 std::string MakeRepo(const fs::path& dir) {
   fs::create_directories(dir / "inventory");
@@ -104,9 +112,8 @@ TEST(Projects, GitProjectUpdatesForReal) {
                                  {"scm_url", "file://" + (api.dir() / "repo").string()}})
                .Expect(201);
   // The collection waits on summary_fields.current_update of the create response.
-  int64_t update =
-      p["summary_fields"].as_object().at("current_update").as_object().at("id").as_int64();
-  Resp u = api.WaitFinished("/api/v2/project_updates/" + std::to_string(update) + "/");
+  int64_t update = CurrentUpdate(p);
+  Resp u = api.WaitFinished(UpdateUrl(update));
   EXPECT_EQ(u["status"], "successful") << u.body;
   EXPECT_EQ(u["failed"], false);
   EXPECT_EQ(S(u["scm_revision"]), head);
@@ -149,9 +156,8 @@ TEST(Projects, UnreachableUrlFailsTheUpdateWithAnExplanation) {
                                  {"scm_type", "git"},
                                  {"scm_url", "file://" + (api.dir() / "missing").string()}})
                .Expect(201);
-  int64_t update =
-      p["summary_fields"].as_object().at("current_update").as_object().at("id").as_int64();
-  Resp u = api.WaitFinished("/api/v2/project_updates/" + std::to_string(update) + "/");
+  int64_t update = CurrentUpdate(p);
+  Resp u = api.WaitFinished(UpdateUrl(update));
   EXPECT_EQ(u["status"], "failed");
   EXPECT_EQ(u["failed"], true);
   EXPECT_NE(S(u["job_explanation"]).find("Could not fetch the project"), std::string::npos)
@@ -165,8 +171,7 @@ TEST(Projects, CancelPendingUpdate) {
   Resp p = api.Post("/api/v2/projects/",
                     json::object{{"name", "c"}, {"scm_type", "git"}, {"scm_url", "file:///x"}})
                .Expect(201);
-  int64_t update =
-      p["summary_fields"].as_object().at("current_update").as_object().at("id").as_int64();
+  int64_t update = CurrentUpdate(p);
   std::string url = "/api/v2/project_updates/" + std::to_string(update) + "/";
   EXPECT_EQ(api.Get(url + "cancel/").Expect(200)["can_cancel"], true);
   // An active project cannot be deleted (409 with the active jobs).
@@ -187,15 +192,14 @@ TEST(Projects, RestartFailsUpdatesLeftRunning) {
   Resp p = api.Post("/api/v2/projects/",
                     json::object{{"name", "r"}, {"scm_type", "git"}, {"scm_url", "file:///x"}})
                .Expect(201);
-  int64_t update =
-      p["summary_fields"].as_object().at("current_update").as_object().at("id").as_int64();
+  int64_t update = CurrentUpdate(p);
   // As if a previous process had started it and died.
   api.db().Local().Exec(
       "UPDATE unified_jobs SET status = 'running', execution_node = 'test-node', pid = 999999 "
       "WHERE id = ?",
       {update});
   api.StartDispatcher();
-  Resp u = api.WaitFinished("/api/v2/project_updates/" + std::to_string(update) + "/");
+  Resp u = api.WaitFinished(UpdateUrl(update));
   EXPECT_EQ(u["status"], "failed");
   EXPECT_NE(S(u["job_explanation"]).find("system start up"), std::string::npos) << u.body;
 }
@@ -278,9 +282,8 @@ TEST(Projects, ScmCredentialMaterialIsRemovedAfterTheRun) {
                                                           {"credential", mcred}})
                    .Expect(400);
   EXPECT_EQ(S(wrong["credential"].as_array()[0]), "Credential kind must be 'scm'.");
-  int64_t update =
-      p["summary_fields"].as_object().at("current_update").as_object().at("id").as_int64();
-  Resp u = api.WaitFinished("/api/v2/project_updates/" + std::to_string(update) + "/");
+  int64_t update = CurrentUpdate(p);
+  Resp u = api.WaitFinished(UpdateUrl(update));
   EXPECT_EQ(u["status"], "successful") << u.body;
   EXPECT_EQ(S(u["scm_revision"]), head);
   Resp out = api.Get("/api/v2/project_updates/" + std::to_string(update) + "/stdout/?format=txt")
@@ -392,8 +395,7 @@ TEST(Projects, CancelRunningUpdate) {
   Resp p = api.Post("/api/v2/projects/",
                     json::object{{"name", "slow"}, {"scm_type", "git"}, {"scm_url", url_git}})
                .Expect(201);
-  int64_t update =
-      p["summary_fields"].as_object().at("current_update").as_object().at("id").as_int64();
+  int64_t update = CurrentUpdate(p);
   std::string url = "/api/v2/project_updates/" + std::to_string(update) + "/";
   std::string status;
   for (int i = 0; i < 200 && status != "running"; ++i) {
@@ -468,9 +470,8 @@ TEST(Projects, ScmCredentialAuthenticatesOverHttp) {
                                                         {"scm_url", url},
                                                         {"credential", cred}})
                  .Expect(201);
-    int64_t update =
-        p["summary_fields"].as_object().at("current_update").as_object().at("id").as_int64();
-    return api.WaitFinished("/api/v2/project_updates/" + std::to_string(update) + "/");
+    int64_t update = CurrentUpdate(p);
+    return api.WaitFinished(UpdateUrl(update));
   };
   Resp good = project_with("good", "right-PW");
   EXPECT_EQ(good["status"], "successful") << good.body;
@@ -559,9 +560,8 @@ TEST(Projects, ScmCredentialSshKeyAuthenticates) {
     json::object body{{"name", name}, {"organization", 1}, {"scm_type", "git"}, {"scm_url", url}};
     if (credential) body["credential"] = *credential;
     Resp p = api.Post("/api/v2/projects/", body).Expect(201);
-    int64_t update =
-        p["summary_fields"].as_object().at("current_update").as_object().at("id").as_int64();
-    return api.WaitFinished("/api/v2/project_updates/" + std::to_string(update) + "/");
+    int64_t update = CurrentUpdate(p);
+    return api.WaitFinished(UpdateUrl(update));
   };
   Resp good = update_of("over ssh", cred);
   EXPECT_EQ(good["status"], "successful") << good.body;
