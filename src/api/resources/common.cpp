@@ -122,6 +122,21 @@ SubListDef RoleUsersSubList(std::string name, std::string ct, std::string field,
   return s;
 }
 
+bool AdminOverUser(Ctx& ctx, int64_t user) {
+  if (ctx.caller.superuser) return true;
+  store::Params p;
+  std::string orgs = rbac::AccessibleIdsSql("organization", "admin_role", ctx.caller.id, p);
+  p.emplace_back(user);
+  return ctx.db
+      .QueryInt(
+          "SELECT 1 FROM roles r JOIN role_members m ON m.role_id = r.id WHERE "
+          "r.content_type = 'organization' AND r.role_field IN ('member_role', 'admin_role') "
+          "AND r.object_id IN (" +
+              orgs + ") AND m.user_id = ? LIMIT 1",
+          p)
+      .has_value();
+}
+
 void AddRelated(json::object& out, std::string_view key, const std::string& url) {
   out["related"].as_object()[key] = url;
 }

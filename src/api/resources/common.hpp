@@ -48,6 +48,9 @@ SubListDef RoleUsersSubList(std::string name, std::string content_type, std::str
 // May the caller grant or revoke role `role_id` (admin of the role's object; superuser for
 // system roles)?
 Status CanGrantRole(Ctx& ctx, int64_t role_id);
+// Is the caller a superuser, or an admin of an organization `user` belongs to (as member or
+// admin)? Callers check separately that a non-superuser never changes a superuser.
+bool AdminOverUser(Ctx& ctx, int64_t user);
 Status GrantRoleToUser(Ctx& ctx, int64_t role, int64_t user);
 Status RevokeRoleFromUser(Ctx& ctx, int64_t role, int64_t user);
 // Grants a role to a team (the team's member_role becomes its parent), with AWX's refusals.

@@ -34,17 +34,7 @@ bool CanChangeUser(Ctx& ctx, int64_t id) {
   if (ctx.caller.superuser || id == ctx.caller.id) return true;
   if (ctx.db.QueryInt("SELECT is_superuser FROM users WHERE id = ?", {id}).value_or(0))
     return false;
-  store::Params p;
-  std::string orgs = rbac::AccessibleIdsSql("organization", "admin_role", ctx.caller.id, p);
-  p.emplace_back(id);
-  return ctx.db
-      .QueryInt(
-          "SELECT 1 FROM roles r JOIN role_members m ON m.role_id = r.id WHERE "
-          "r.content_type = 'organization' AND r.role_field IN ('member_role', "
-          "'admin_role') AND r.object_id IN (" +
-              orgs + ") AND m.user_id = ? LIMIT 1",
-          p)
-      .has_value();
+  return AdminOverUser(ctx, id);
 }
 
 Status CanAdd(Ctx& ctx, const Obj& v) {

@@ -149,18 +149,7 @@ void RegisterGroups() {
       {"parents", "groups",
        "{t}.id IN (SELECT gc.child_id FROM group_children gc WHERE gc.parent_id IN ({inner}))"},
   };
-  d.read_filter = [](Ctx& ctx, store::Params& p) {
-    return ReadableInventoriesSql(ctx, p, "t.inventory_id");
-  };
-  d.can_add = [](Ctx& ctx, const Obj& data) -> Status {
-    return RequireRole(ctx, "inventory", IdOf(data, "inventory"), "admin_role");
-  };
-  d.can_change = [](Ctx& ctx, const Obj& o, const Obj&) -> Status {
-    return RequireRole(ctx, "inventory", IdOf(o, "inventory"), "admin_role");
-  };
-  d.can_delete = [](Ctx& ctx, const Obj& o) -> Status {
-    return RequireRole(ctx, "inventory", IdOf(o, "inventory"), "admin_role");
-  };
+  UseInventoryChildPolicy(d);
   d.capabilities = [](Ctx& ctx, const Obj& o) {
     bool edit = CanAdminInventory(ctx, IdOf(o, "inventory"));
     return json::object{{"copy", edit}, {"edit", edit}, {"delete", edit}};

@@ -128,28 +128,13 @@ void RegisterHosts() {
       {"groups", "groups",
        "{t}.id IN (SELECT gh.host_id FROM group_hosts gh WHERE gh.group_id IN ({inner}))"},
   };
-  d.read_filter = [](Ctx& ctx, store::Params& p) {
-    return ReadableInventoriesSql(ctx, p, "t.inventory_id");
-  };
+  UseInventoryChildPolicy(d);
   d.list_scope = [](Ctx& ctx, const ApiRequest& req, store::Params& p) -> Result<std::string> {
     const std::string* hf = req.Q("host_filter");
     if (!hf || hf->empty()) return std::string();
     auto sql = CompileHostFilter(ctx, *hf, p);
     if (!sql.ok()) return Error::Err(HostFilterErrorMessage(sql.error()));
     return sql;
-  };
-  d.can_add = [](Ctx& ctx, const Obj& data) -> Status {
-    return RequireRole(ctx, "inventory", IdOf(data, "inventory"), "admin_role");
-  };
-  d.can_change = [](Ctx& ctx, const Obj& o, const Obj&) -> Status {
-    return RequireRole(ctx, "inventory", IdOf(o, "inventory"), "admin_role");
-  };
-  d.can_delete = [](Ctx& ctx, const Obj& o) -> Status {
-    return RequireRole(ctx, "inventory", IdOf(o, "inventory"), "admin_role");
-  };
-  d.capabilities = [](Ctx& ctx, const Obj& o) {
-    bool edit = CanAdminInventory(ctx, IdOf(o, "inventory"));
-    return json::object{{"edit", edit}, {"delete", edit}};
   };
   d.validate = Validate;
   d.decorate = Decorate;

@@ -212,4 +212,23 @@ Status DeleteGroupRecursive(Ctx& ctx, int64_t group_id) {
   return OkStatus();
 }
 
+void UseInventoryChildPolicy(ResourceDef& d) {
+  d.read_filter = [](Ctx& ctx, store::Params& p) {
+    return ReadableInventoriesSql(ctx, p, "t.inventory_id");
+  };
+  d.can_add = [](Ctx& ctx, const Obj& data) -> Status {
+    return RequireRole(ctx, "inventory", IdOf(data, "inventory"), "admin_role");
+  };
+  d.can_change = [](Ctx& ctx, const Obj& o, const Obj&) -> Status {
+    return RequireRole(ctx, "inventory", IdOf(o, "inventory"), "admin_role");
+  };
+  d.can_delete = [](Ctx& ctx, const Obj& o) -> Status {
+    return RequireRole(ctx, "inventory", IdOf(o, "inventory"), "admin_role");
+  };
+  d.capabilities = [](Ctx& ctx, const Obj& o) {
+    bool edit = CanAdminInventory(ctx, IdOf(o, "inventory"));
+    return json::object{{"edit", edit}, {"delete", edit}};
+  };
+}
+
 }  // namespace baton::api

@@ -41,6 +41,9 @@ void InsertAfter(json::object& out, std::string_view after,
                  std::initializer_list<std::pair<std::string_view, json::value>> fields);
 // True when the caller administers the inventory (and is not limited to a read token).
 bool CanAdminInventory(Ctx& ctx, int64_t inventory_id);
+// The policy of objects that belong to an inventory (hosts, groups, inventory sources): read
+// with the inventory's read_role, add/change/delete as its admin.
+void UseInventoryChildPolicy(ResourceDef& d);
 
 // Group graph helpers: ids of a group's ancestors / descendants (excluding itself).
 std::string AncestorsSql();    // one '?' = the group id

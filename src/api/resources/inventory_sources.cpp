@@ -371,27 +371,10 @@ void RegisterInventorySources() {
   d.uniques = {{{"name", "inventory"},
                 "__all__",
                 "InventorySource with this (name, inventory) combination already exists."}};
-  d.read_filter = [](Ctx& ctx, store::Params& p) {
-    return ReadableInventoriesSql(ctx, p, "t.inventory_id");
-  };
-  d.can_add = [](Ctx& ctx, const Obj& data) -> Status {
-    return RequireRole(ctx, "inventory", IdOf(data, "inventory"), "admin_role");
-  };
-  d.can_change = [](Ctx& ctx, const Obj& o, const Obj&) -> Status {
-    return RequireRole(ctx, "inventory", IdOf(o, "inventory"), "admin_role");
-  };
+  UseInventoryChildPolicy(d);
   d.can_delete = [](Ctx& ctx, const Obj& o) -> Status {
     BATON_TRY(RequireRole(ctx, "inventory", IdOf(o, "inventory"), "admin_role"));
-    auto active = ctx.db.Query(
-        "SELECT id, type FROM unified_jobs WHERE inventory_source_id = ? AND status IN ('new', "
-        "'pending', 'waiting', 'running')",
-        {IdOf(o)});
-    if (active.empty()) return OkStatus();
-    json::array jobs;
-    for (auto& r : active.rows)
-      jobs.push_back(json::object{{"id", store::AsInt(r[0])}, {"type", store::AsString(r[1])}});
-    return Error::Body(409, json::object{{"error", "Resource is being used by running jobs."},
-                                         {"active_jobs", jobs}});
+    return CheckNoActiveJobs(ctx, "inventory_source_id", IdOf(o));
   };
   d.validate = Validate;
   d.decorate = Decorate;

@@ -226,18 +226,7 @@ void RegisterProjects() {
   };
   d.can_delete = [](Ctx& ctx, const Obj& o) -> Status {
     BATON_TRY(RequireRole(ctx, "project", IdOf(o), "admin_role"));
-    auto active = ctx.db.Query(
-        "SELECT id, type FROM unified_jobs WHERE project_id = ? AND status IN ('new', 'pending', "
-        "'waiting', 'running')",
-        {IdOf(o)});
-    if (!active.empty()) {
-      json::array jobs;
-      for (auto& r : active.rows)
-        jobs.push_back(json::object{{"id", store::AsInt(r[0])}, {"type", store::AsString(r[1])}});
-      return Error::Body(409, json::object{{"error", "Resource is being used by running jobs."},
-                                           {"active_jobs", jobs}});
-    }
-    return OkStatus();
+    return CheckNoActiveJobs(ctx, "project_id", IdOf(o));
   };
   d.validate = Validate;
   d.after_create = [](Ctx& ctx, int64_t id, const Obj& v) -> Status {

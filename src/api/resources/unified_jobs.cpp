@@ -176,6 +176,19 @@ ActionDef StdoutAction(std::string resource) {
   return a;
 }
 
+Status CheckNoActiveJobs(Ctx& ctx, std::string_view column, int64_t id) {
+  auto active = ctx.db.Query("SELECT id, type FROM unified_jobs WHERE " + std::string(column) +
+                                 " = ? AND status IN ('new', 'pending', 'waiting', 'running') "
+                                 "ORDER BY id",
+                             {id});
+  if (active.empty()) return OkStatus();
+  json::array jobs;
+  for (auto& r : active.rows)
+    jobs.push_back(json::object{{"id", store::AsInt(r[0])}, {"type", store::AsString(r[1])}});
+  return Error::Body(409, json::object{{"error", "Resource is being used by running jobs."},
+                                       {"active_jobs", jobs}});
+}
+
 Status CheckDeletableJob(Ctx& ctx, const Obj& job) {
   if (IsActiveStatus(GetString(job, "status")))
     return Error::Forbidden("Cannot delete running job resource.");

@@ -14,6 +14,9 @@ void DecorateUnifiedJob(Ctx& ctx, const ResourceDef& def, const Obj& o, json::ob
 ActionDef CancelAction(std::string resource);
 // stdout/: ?format=txt|ansi|json|html|txt_download|ansi_download.
 ActionDef StdoutAction(std::string resource);
+// 409 {"error": "Resource is being used by running jobs.", "active_jobs": [...]} when a unified
+// job whose `column` (project_id, inventory_source_id, ...) is `id` is still active.
+Status CheckNoActiveJobs(Ctx& ctx, std::string_view column, int64_t id);
 // 403 "Cannot delete running job resource." for active jobs.
 Status CheckDeletableJob(Ctx& ctx, const Obj& job);
 bool IsActiveStatus(std::string_view status);

@@ -16,22 +16,6 @@ bool AdminOfAnyOrg(Ctx& ctx, std::string_view field = "admin_role") {
   return ctx.db.QueryInt("SELECT 1 FROM (" + sql + ") x LIMIT 1", p).has_value();
 }
 
-// Is the caller an admin of some organization `user` belongs to (and `user` no superuser)?
-bool AdminOver(Ctx& ctx, int64_t user) {
-  if (ctx.caller.superuser) return true;
-  store::Params p;
-  std::string orgs = rbac::AccessibleIdsSql("organization", "admin_role", ctx.caller.id, p);
-  p.emplace_back(user);
-  return ctx.db
-      .QueryInt(
-          "SELECT 1 FROM roles r JOIN role_members m ON m.role_id = r.id WHERE "
-          "r.content_type = 'organization' AND r.role_field IN ('member_role', 'admin_role') "
-          "AND r.object_id IN (" +
-              orgs + ") AND m.user_id = ? LIMIT 1",
-          p)
-      .has_value();
-}
-
 bool BoolOf(const Obj& o, std::string_view k) {
   auto* v = o.if_contains(k);
   return v && v->is_bool() && v->get_bool();
@@ -135,7 +119,7 @@ void RegisterUsers() {
     int64_t id = IdOf(o);
     if (ctx.caller.superuser) return OkStatus();
     if (BoolOf(o, "is_superuser")) return Error::Forbidden();
-    if (id == ctx.caller.id || AdminOver(ctx, id)) return OkStatus();
+    if (id == ctx.caller.id || AdminOverUser(ctx, id)) return OkStatus();
     return Error::Forbidden();
   };
   d.can_delete = [](Ctx& ctx, const Obj& o) -> Status {
@@ -143,7 +127,7 @@ void RegisterUsers() {
     if (id == ctx.caller.id) return Error::Forbidden("Cannot delete yourself.");
     if (ctx.caller.superuser) return OkStatus();
     if (BoolOf(o, "is_superuser")) return Error::Forbidden();
-    return AdminOver(ctx, id) ? OkStatus() : Error::Forbidden();
+    return AdminOverUser(ctx, id) ? OkStatus() : Error::Forbidden();
   };
   d.validate = [](Ctx&, Obj& v, const Obj* existing) -> Status {
     FieldErrors errs;
