@@ -23,12 +23,14 @@ std::string NamedUrl(Ctx& ctx, const ResourceDef& def, const Obj& obj) {
   auto escape = [](std::string s) {
     std::string o;
     for (char c : s) {
-      if (c == '+') o += "[+]";
+      if (c == '+')
+        o += "[+]";
       else if (std::string_view(";/?:@=&[]").find(c) != std::string_view::npos) {
         char buf[4];
         std::snprintf(buf, sizeof buf, "%%%02X", static_cast<unsigned char>(c));
         o += buf;
-      } else o += c;
+      } else
+        o += c;
     }
     return o;
   };
@@ -84,9 +86,12 @@ Result<Reply> AttachOrDetach(Ctx& ctx, ApiRequest& req, const ResourceDef& paren
                              const SubListDef& sl, const ResourceDef& child, int64_t parent_id) {
   const json::value& idv = req.body.at("id");
   int64_t child_id = 0;
-  if (idv.is_int64()) child_id = idv.get_int64();
-  else if (idv.is_uint64()) child_id = static_cast<int64_t>(idv.get_uint64());
-  else return Error::Msg("\"id\" field must be an integer.");
+  if (idv.is_int64())
+    child_id = idv.get_int64();
+  else if (idv.is_uint64())
+    child_id = static_cast<int64_t>(idv.get_uint64());
+  else
+    return Error::Msg("\"id\" field must be an integer.");
   bool detach = req.body.contains("disassociate");
   if (!ctx.db.QueryInt("SELECT 1 FROM " + child.table + " WHERE id = ?", {child_id}))
     return Error::Detail(400, child.model + " matching query does not exist.");
@@ -239,10 +244,12 @@ void AddResourceRoutes(Router& router, const ResourceDef& def) {
         const ResourceDef& child = Registry::Get().Must(s->child);
         if (req.body.contains("id") && s->can_attach)
           return AttachOrDetach(ctx, req, *d, *s, child, req.ids[0]);
-        if (req.body.contains("disassociate")) return Error::Msg("\"id\" is required to disassociate");
+        if (req.body.contains("disassociate"))
+          return Error::Msg("\"id\" is required to disassociate");
         if (!s->can_create) return Error::Msg(child.model + " 'id' field is missing.");
         if (s->before_create) {
-          BATON_ASSIGN(std::optional<int64_t> existing, s->before_create(ctx, req.ids[0], req.body));
+          BATON_ASSIGN(std::optional<int64_t> existing,
+                       s->before_create(ctx, req.ids[0], req.body));
           if (existing) {
             req.body["id"] = *existing;
             return AttachOrDetach(ctx, req, *d, *s, child, req.ids[0]);
@@ -272,6 +279,9 @@ void AddResourceRoutes(Router& router, const ResourceDef& def) {
 void RegisterProjects();
 void RegisterLabels();
 void RegisterInventorySources();
+void RegisterJobTemplates();
+void RegisterJobs();
+void RegisterUnifiedLists();
 
 void BuildRoutes(Router& router) {
   auto& reg = Registry::Get();
@@ -281,6 +291,9 @@ void BuildRoutes(Router& router) {
     RegisterProjects();
     RegisterLabels();
     RegisterInventorySources();
+    RegisterJobTemplates();
+    RegisterJobs();
+    RegisterUnifiedLists();
     RegisterActivityStream();
   }
   for (const auto& def : reg.All()) AddResourceRoutes(router, def);
