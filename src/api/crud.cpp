@@ -11,7 +11,9 @@
 namespace baton::api {
 namespace {
 
-bool IsIntegral(const json::value& v) { return v.is_int64() || v.is_uint64(); }
+bool IsIntegral(const json::value& v) {
+  return v.is_int64() || v.is_uint64();
+}
 
 std::optional<int64_t> IntFrom(const json::value& v) {
   if (v.is_int64()) return v.get_int64();
@@ -35,7 +37,8 @@ std::optional<json::value> CoerceOne(const FieldDef& f, const json::value& in, F
   const std::string& n = f.name;
   if (in.is_null()) {
     switch (f.type) {
-      case FieldType::kBool: return json::value(false);
+      case FieldType::kBool:
+        return json::value(false);
       case FieldType::kString:
       case FieldType::kText:
       case FieldType::kJsonText:
@@ -52,7 +55,8 @@ std::optional<json::value> CoerceOne(const FieldDef& f, const json::value& in, F
         errs.Add(n, "\"\" is not a valid choice.");
         return std::nullopt;
       }
-      case FieldType::kJson: return json::value(json::object{});
+      case FieldType::kJson:
+        return json::value(json::object{});
       default:
         if (f.nullable) return json::value(nullptr);
         errs.Add(n, "This field may not be null.");
@@ -63,8 +67,10 @@ std::optional<json::value> CoerceOne(const FieldDef& f, const json::value& in, F
     case FieldType::kString:
     case FieldType::kText: {
       std::string s;
-      if (in.is_string()) s = std::string(in.get_string());
-      else if (IsIntegral(in) || in.is_double()) s = Dump(in);
+      if (in.is_string())
+        s = std::string(in.get_string());
+      else if (IsIntegral(in) || in.is_double())
+        s = Dump(in);
       else {
         errs.Add(n, "Not a valid string.");
         return std::nullopt;
@@ -96,12 +102,15 @@ std::optional<json::value> CoerceOne(const FieldDef& f, const json::value& in, F
     }
     case FieldType::kBool: {
       if (in.is_bool()) return in;
-      if (IsIntegral(in) && (IntFrom(in) == 0 || IntFrom(in) == 1)) return json::value(*IntFrom(in) == 1);
+      if (IsIntegral(in) && (IntFrom(in) == 0 || IntFrom(in) == 1))
+        return json::value(*IntFrom(in) == 1);
       if (in.is_string()) {
         std::string s(in.get_string());
         for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-        if (s == "true" || s == "1" || s == "yes" || s == "on" || s == "t") return json::value(true);
-        if (s == "false" || s == "0" || s == "no" || s == "off" || s == "f" || s.empty()) return json::value(false);
+        if (s == "true" || s == "1" || s == "yes" || s == "on" || s == "t")
+          return json::value(true);
+        if (s == "false" || s == "0" || s == "no" || s == "off" || s == "f" || s.empty())
+          return json::value(false);
       }
       errs.Add(n, "Must be a valid boolean.");
       return std::nullopt;
@@ -123,11 +132,13 @@ std::optional<json::value> CoerceOne(const FieldDef& f, const json::value& in, F
         }
       }
       if (f.min_value && *i < *f.min_value) {
-        errs.Add(n, "Ensure this value is greater than or equal to " + std::to_string(*f.min_value) + ".");
+        errs.Add(n, "Ensure this value is greater than or equal to " +
+                        std::to_string(*f.min_value) + ".");
         return std::nullopt;
       }
       if (f.max_value && *i > *f.max_value) {
-        errs.Add(n, "Ensure this value is less than or equal to " + std::to_string(*f.max_value) + ".");
+        errs.Add(
+            n, "Ensure this value is less than or equal to " + std::to_string(*f.max_value) + ".");
         return std::nullopt;
       }
       return json::value(*i);
@@ -140,7 +151,11 @@ std::optional<json::value> CoerceOne(const FieldDef& f, const json::value& in, F
     case FieldType::kFk: {
       if (in.is_string() && in.get_string().empty()) return json::value(nullptr);
       if (in.is_bool() || !(IsIntegral(in) || (in.is_string() && IntFrom(in)))) {
-        std::string t = in.is_string() ? "str" : in.is_bool() ? "bool" : in.is_object() ? "dict" : in.is_array() ? "list" : "float";
+        std::string t = in.is_string()   ? "str"
+                        : in.is_bool()   ? "bool"
+                        : in.is_object() ? "dict"
+                        : in.is_array()  ? "list"
+                                         : "float";
         errs.Add(n, "Incorrect type. Expected pk value, received " + t + ".");
         return std::nullopt;
       }
@@ -160,17 +175,23 @@ std::optional<json::value> CoerceOne(const FieldDef& f, const json::value& in, F
         if (parsed.ok() && parsed.value().is_object()) return parsed.value();
       }
       errs.Add(n, "Expected a dictionary of items but got type \"" +
-                      std::string(in.is_string() ? "str" : in.is_array() ? "list" : "int") + "\".");
+                      std::string(in.is_string()  ? "str"
+                                  : in.is_array() ? "list"
+                                                  : "int") +
+                      "\".");
       return std::nullopt;
     }
     case FieldType::kDateTime: {
       if (in.is_string()) {
         if (auto t = ParseIso(in.get_string())) return json::value(FormatIso(*t));
       }
-      errs.Add(n, "Datetime has wrong format. Use one of these formats instead: YYYY-MM-DDThh:mm[:ss[.uuuuuu]][+HH:MM|-HH:MM|Z].");
+      errs.Add(n,
+               "Datetime has wrong format. Use one of these formats instead: "
+               "YYYY-MM-DDThh:mm[:ss[.uuuuuu]][+HH:MM|-HH:MM|Z].");
       return std::nullopt;
     }
-    default: return in;
+    default:
+      return in;
   }
 }
 
@@ -200,14 +221,19 @@ Status CheckWriteScope(Ctx& ctx) {
 store::Value ToSqlValue(const FieldDef& f, const json::value& v) {
   if (v.is_null()) return store::Null();
   switch (f.type) {
-    case FieldType::kBool: return int64_t{v.is_bool() ? v.get_bool() : false};
+    case FieldType::kBool:
+      return int64_t{v.is_bool() ? v.get_bool() : false};
     case FieldType::kInt:
     case FieldType::kIntChoice:
     case FieldType::kFk:
-    case FieldType::kId: return IntFrom(v).value_or(0);
-    case FieldType::kFloat: return v.is_number() ? v.to_number<double>() : 0.0;
-    case FieldType::kJson: return Dump(v);
-    default: return v.is_string() ? std::string(v.get_string()) : Dump(v);
+    case FieldType::kId:
+      return IntFrom(v).value_or(0);
+    case FieldType::kFloat:
+      return v.is_number() ? v.to_number<double>() : 0.0;
+    case FieldType::kJson:
+      return Dump(v);
+    default:
+      return v.is_string() ? std::string(v.get_string()) : Dump(v);
   }
 }
 
@@ -299,6 +325,9 @@ Result<Obj> CreateObject(Ctx& ctx, const ResourceDef& def, const json::object& b
     marks += (marks.empty() ? "?" : ", ?");
     p.push_back(std::move(v));
   };
+  if (!def.id_space.empty())
+    put("id", ctx.db.Insert("INSERT INTO " + def.id_space + " (type) VALUES (?) RETURNING id",
+                            {def.type}));
   for (const auto& f : def.fields) {
     if (f.column.empty() || f.read_only) continue;
     auto* v = values.if_contains(f.name);
@@ -386,7 +415,8 @@ Status RemoveObject(Ctx& ctx, const ResourceDef& def, const Obj& obj) {
   json::object changes;
   Changes(def, Obj{}, obj, changes);
   for (auto& kv : changes)
-    if (kv.value().is_array() && kv.value().as_array().size() == 2) kv.value() = kv.value().as_array()[1];
+    if (kv.value().is_array() && kv.value().as_array().size() == 2)
+      kv.value() = kv.value().as_array()[1];
   RecordActivity(ctx, "delete", {def.type, id, IdentityOf(def, obj)}, changes);
   if (!def.content_type.empty()) rbac::DeleteObjectRoles(ctx.db, def.content_type, id);
   ctx.db.Exec("DELETE FROM " + def.table + " WHERE id = ?", {id});

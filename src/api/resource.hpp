@@ -13,26 +13,26 @@
 namespace baton::api {
 
 enum class FieldType {
-  kId,        // primary key
+  kId,  // primary key
   kInt,
   kFloat,
-  kString,    // bounded string
-  kText,      // unbounded string
+  kString,  // bounded string
+  kText,    // unbounded string
   kBool,
-  kDateTime,  // stored as ISO text
-  kFk,        // integer id of another resource (column <name>_id)
-  kJson,      // JSON object stored as text, exposed as an object
-  kJsonText,  // YAML/JSON variables stored and returned verbatim as a string
-  kChoice,    // string enum
-  kIntChoice, // integer enum (verbosity)
-  kComputed,  // no column; produced by a hook
+  kDateTime,   // stored as ISO text
+  kFk,         // integer id of another resource (column <name>_id)
+  kJson,       // JSON object stored as text, exposed as an object
+  kJsonText,   // YAML/JSON variables stored and returned verbatim as a string
+  kChoice,     // string enum
+  kIntChoice,  // integer enum (verbosity)
+  kComputed,   // no column; produced by a hook
 };
 
 struct FieldDef {
   std::string name;
   std::string column;  // "" for computed fields
   FieldType type = FieldType::kString;
-  std::string fk;      // target resource name for kFk ("organizations")
+  std::string fk;  // target resource name for kFk ("organizations")
   bool read_only = false;
   bool required = false;     // on create
   bool nullable = false;     // null is a legal stored value
@@ -44,14 +44,15 @@ struct FieldDef {
   int max_length = 0;
   std::optional<int64_t> min_value, max_value;
   std::vector<std::pair<std::string, std::string>> choices;  // value, label
-  json::value def;             // default on create (null when has_default is false)
+  json::value def;  // default on create (null when has_default is false)
   bool has_default = false;
   std::string label;
   std::string help_text;
 };
 
 // A to-many relation usable in filters: `sql` is a predicate on alias {t} with {inner} standing
-// for a subquery of target ids (e.g. "{t}.id IN (SELECT team_id FROM x WHERE user_id IN ({inner}))").
+// for a subquery of target ids (e.g. "{t}.id IN (SELECT team_id FROM x WHERE user_id IN
+// ({inner}))").
 struct RelationDef {
   std::string name;
   std::string target;  // resource name
@@ -64,7 +65,8 @@ struct ResourceDef;
 struct SubListDef {
   std::string name;
   std::string child;  // resource name of the listed objects
-  // Predicate on alias t selecting the children of parent `?` (the parent id is bound once per '?').
+  // Predicate on alias t selecting the children of parent `?` (the parent id is bound once per
+  // '?').
   std::string filter;
   bool can_create = false;  // L+C: POST without id creates a child
   bool can_attach = false;  // L+A
@@ -103,11 +105,11 @@ struct ActionDef {
 using Obj = json::object;  // an object's stored values keyed by wire name
 
 struct ResourceDef {
-  std::string name;        // "organizations" (URL segment)
-  std::string type;        // "organization"
-  std::string model;       // "Organization" (messages)
-  std::string verbose;     // "organization" (help texts)
-  std::string title;       // "Organizations" (OPTIONS name)
+  std::string name;     // "organizations" (URL segment)
+  std::string type;     // "organization"
+  std::string model;    // "Organization" (messages)
+  std::string verbose;  // "organization" (help texts)
+  std::string title;    // "Organizations" (OPTIONS name)
   std::string table;
   std::vector<FieldDef> fields;
   std::vector<RelationDef> relations;
@@ -121,6 +123,10 @@ struct ResourceDef {
   bool deletable = true;
   bool list_endpoint = true;
   int delete_status = 204;  // inventories answer 202 (contract §10)
+  // Table whose AUTOINCREMENT id the rows take, shared by several kinds so that ids are unique
+  // across them as AWX's polymorphic tables make them (unified_job_template_ids: job templates,
+  // projects, inventory sources and workflow job templates). "" = the table's own sequence.
+  std::string id_space;
   std::string named_url_format;  // e.g. "<name>++<organization.name>"; "" = none
   // Unique constraints checked on create/update: fields, message (key __all__ or a field).
   struct Unique {

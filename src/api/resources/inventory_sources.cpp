@@ -342,6 +342,7 @@ void RegisterInventoryUpdates() {
 void RegisterInventorySources() {
   ResourceDef d =
       NewResource("inventory_sources", "inventory_source", "InventorySource", "Inventory Sources");
+  d.id_space = "unified_job_template_ids";
   d.named_url_format = "name++inventory.name++inventory.organization.name";
   d.default_order = {"inventory", "name"};
   d.search_fields = {"name", "description"};

@@ -173,6 +173,7 @@ Status Validate(Ctx& ctx, Obj& v, const Obj* existing) {
 void RegisterProjects() {
   ResourceDef d = NewResource("projects", "project", "Project", "Projects");
   d.content_type = "project";
+  d.id_space = "unified_job_template_ids";
   d.named_url_format = "name++organization.name";
   d.default_order = {"id"};
   d.search_fields = {"name", "description"};

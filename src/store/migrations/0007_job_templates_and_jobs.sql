@@ -1,6 +1,17 @@
 -- Job templates, jobs (rows of unified_jobs with type 'job'), their events and host summaries,
 -- and the generic attachment tables for credentials and labels that templates, jobs, and later
 -- workflow nodes and schedules share (owner_type names the owning resource's type).
+-- One id sequence for every kind of unified job template (job templates, projects, inventory
+-- sources, workflow job templates), so that an id names one template as in AWX, where
+-- workflow nodes and /unified_job_templates/ refer to templates by id alone.
+CREATE TABLE unified_job_template_ids (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  type TEXT NOT NULL
+);
+INSERT INTO unified_job_template_ids (id, type) SELECT id, 'project' FROM projects;
+INSERT INTO unified_job_template_ids (id, type)
+  SELECT id, 'inventory_source' FROM inventory_sources WHERE id NOT IN (SELECT id FROM projects);
+
 CREATE TABLE job_templates (
   id INTEGER PRIMARY KEY AUTOINCREMENT,
   name TEXT NOT NULL,
