@@ -54,7 +54,8 @@ SurveyCheck ValidateSurveyAnswers(const json::object& spec, const json::object& 
 
 // LA-11 step 2: the defaults a launch merges under the runtime vars: questions with a non-null
 // default that passes the question's own validation (password defaults decrypted first; invalid
-// or undecryptable ones are skipped).
+// or undecryptable ones are skipped). Values are the stored ones: a password default stays
+// encrypted, as the job's extra vars keep it.
 json::object SurveyDefaults(const json::object& spec, const Decryptor& decrypt);
 
 // LA-10: drops "$encrypted$" placeholders given for password questions (they mean "use the
@@ -67,6 +68,50 @@ json::object EncryptPasswordAnswers(const json::object& spec, const json::object
 json::object SurveyPasswords(const json::object& spec);
 // Replaces the value of every key of `survey_passwords` present in `vars` with "$encrypted$".
 json::object RedactSurveyPasswords(const json::object& vars, const json::object& survey_passwords);
+
+// Options of answer validation beyond LA-8's defaults.
+struct SurveyAnswerOptions {
+  // False when "required" errors are suppressed (workflow node prompts, DM-6): an absent
+  // required variable, or a "$encrypted$" placeholder without default, is then no error.
+  bool validate_required = true;
+  // LA-6 step 2 (relaunch / node replay): for a question whose variable is a key of this map and
+  // whose provided value is an encrypted string ("$encrypted$" followed by more text), the value
+  // decrypted by `decrypt` is validated instead (the raw value when it cannot be decrypted).
+  json::object survey_passwords;
+  Decryptor decrypt;
+};
+std::vector<std::string> ValidateSurveyAnswer(const json::object& question,
+                                              const json::object& vars,
+                                              const SurveyAnswerOptions& options);
+SurveyCheck ValidateSurveyAnswers(const json::object& spec, const json::object& vars,
+                                  const SurveyAnswerOptions& options);
+
+// The questions of a spec: the objects of its "spec" list, in order (non-objects skipped).
+std::vector<const json::object*> SurveyQuestions(const json::object& spec);
+
+// The choices of a choice question as a list: a list is taken as is, a string is split into
+// lines (Python str.splitlines) without blank lines; anything else yields nullopt.
+std::optional<json::array> SurveyChoiceList(const json::value& choices);
+
+// Python semantics the survey rules rely on (shared by the survey files, usable elsewhere).
+// ==: numbers compare by value across bool/int/float (True == 1 == 1.0), containers deeply.
+bool PyEquals(const json::value& a, const json::value& b);
+// `item in container`: list membership by ==, dict key membership, substring for a string
+// (false for a non-string item); false for any other container.
+bool PyContains(const json::value& container, const json::value& item);
+// Truthiness: false, null, 0, 0.0, "", [], {} are false.
+bool PyTruthy(const json::value& v);
+// type(v).__name__: str, int, float, bool, list, dict, NoneType.
+std::string_view PyTypeName(const json::value& v);
+// len() of a str: the number of code points of the UTF-8 text.
+size_t PyLen(std::string_view utf8);
+// str.splitlines() (all of Python's line boundaries) keeping only lines where
+// line.strip() != "".
+std::vector<std::string> PySplitNonBlankLines(std::string_view text);
+// str.splitlines() (all of Python's line boundaries), blank lines kept.
+std::vector<std::string> PySplitLines(std::string_view text);
+// repr() of a float: shortest round-trip digits, "1.0", "100000.0", "1e+16", "1e-05".
+std::string PyFloatRepr(double d);
 
 // Python's repr() of a JSON value, as AWX's messages render values: True, None, 3.5,
 // ['a', 'b'], {'a': 1}; a top-level string is rendered bare (unquoted).
