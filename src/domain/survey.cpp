@@ -45,19 +45,6 @@ bool IsPyWhitespace(char32_t cp) {
          cp == 0x202F || cp == 0x205F || cp == 0x3000;
 }
 
-// Not str.isprintable(): the Unicode "Other" and "Separator" categories except the ASCII space.
-// Covers the controls, the separators and the common format characters; unassigned code points
-// are not tracked (they are printed as is).
-bool IsNonPrintable(char32_t cp) {
-  if (cp < 0x20 || (cp >= 0x7F && cp <= 0xA0) || cp == 0xAD) return true;
-  if (cp == 0x061C || cp == 0x180E || cp == 0x1680) return true;
-  if ((cp >= 0x2000 && cp <= 0x200F) || (cp >= 0x2028 && cp <= 0x202F)) return true;
-  if ((cp >= 0x205F && cp <= 0x2064) || (cp >= 0x2066 && cp <= 0x206F)) return true;
-  if (cp == 0x3000 || cp == 0xFEFF || (cp >= 0xFFF9 && cp <= 0xFFFB)) return true;
-  if ((cp >= 0xD800 && cp <= 0xF8FF) || (cp >= 0xF0000)) return true;  // surrogates, private use
-  return false;
-}
-
 void AppendHexEscape(std::string& out, char32_t cp) {
   char buf[16];
   if (cp < 0x100) {
@@ -88,7 +75,7 @@ void AppendStrRepr(std::string& out, std::string_view s) {
       out += "\\r";
     } else if (cp == '\t') {
       out += "\\t";
-    } else if (IsNonPrintable(cp)) {
+    } else if (!PyIsPrintable(cp)) {
       AppendHexEscape(out, cp);
     } else {
       out.append(s.substr(start, i - start));

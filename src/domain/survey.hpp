@@ -110,6 +110,8 @@ size_t PyLen(std::string_view utf8);
 std::vector<std::string> PySplitNonBlankLines(std::string_view text);
 // str.splitlines() (all of Python's line boundaries), blank lines kept.
 std::vector<std::string> PySplitLines(std::string_view text);
+// str.isprintable() for one code point (Python 3.11 tables): repr() escapes the others.
+bool PyIsPrintable(char32_t cp);
 // repr() of a float: shortest round-trip digits, "1.0", "100000.0", "1e+16", "1e-05".
 std::string PyFloatRepr(double d);
 

@@ -46,6 +46,10 @@ INSTANTIATE_TEST_SUITE_P(
         ReprCase{"NonAsciiPrintable", R"(["\u00e9\u4e2d"])", true, "['\u00e9\u4e2d']"},
         ReprCase{"NoBreakSpace", R"(["\u00a0"])", true, R"(['\xa0'])"},
         ReprCase{"LineSeparator", R"(["\u2028"])", true, R"(['\u2028'])"},
+        ReprCase{"ZeroWidthJoinerFormatChar", R"(["\u200d"])", true, R"(['\u200d'])"},
+        ReprCase{"UnassignedCodePoint", R"(["\u0378"])", true, R"(['\u0378'])"},
+        ReprCase{"AstralFormatChar", R"(["\udb40\udc01"])", true, R"(['\U000e0001'])"},
+        ReprCase{"AstralPrintable", R"(["\ud83d\ude00"])", true, "['\U0001F600']"},
         ReprCase{"DictKeysQuoted", R"({"it's": "x"})", true, R"({"it's": 'x'})"}),
     [](const auto& info) { return std::string(info.param.name); });
 
@@ -121,6 +125,17 @@ TEST(SurveyPython, TruthinessAndTypeNames) {
   EXPECT_EQ(PyTypeName(json::parse("\"\"")), "str");
   EXPECT_EQ(PyTypeName(json::parse("[]")), "list");
   EXPECT_EQ(PyTypeName(json::parse("{}")), "dict");
+}
+
+TEST(SurveyPython, PrintableMatchesPython311) {
+  EXPECT_TRUE(PyIsPrintable(' '));
+  EXPECT_TRUE(PyIsPrintable(U'\u00e9'));
+  EXPECT_TRUE(PyIsPrintable(U'\U0001F600'));
+  EXPECT_FALSE(PyIsPrintable('\n'));
+  EXPECT_FALSE(PyIsPrintable(0xA0));      // Zs
+  EXPECT_FALSE(PyIsPrintable(0x0600));    // Cf
+  EXPECT_FALSE(PyIsPrintable(0xE000));    // Co
+  EXPECT_FALSE(PyIsPrintable(0x10FFFF));  // Cn
 }
 
 TEST(SurveyPython, LenCountsCodePoints) {
