@@ -54,6 +54,21 @@ TEST(EveryRoute, AnswersGetOptionsAndRefusesAnonymous) {
       "source_credential_id, created, modified) VALUES ('password', ?, ?, '2024-01-01T00:00:00Z', "
       "'2024-01-01T00:00:00Z') RETURNING id",
       {ids["credentials"], ids["credentials"]});
+  // A job as a run leaves it (launching is tested elsewhere), with one event and one summary.
+  ids["jobs"] = api.db().Local().Insert(
+      "INSERT INTO unified_jobs (type, name, status, created, modified) VALUES ('job', 'rj', "
+      "'successful', '2024-01-01T00:00:00Z', '2024-01-01T00:00:00Z') RETURNING id",
+      {});
+  ids["job_events"] = api.db().Local().Insert(
+      "INSERT INTO job_events (job_id, event, counter, created, modified) VALUES (?, "
+      "'playbook_on_start', 1, '2024-01-01T00:00:00Z', '2024-01-01T00:00:00Z') RETURNING id",
+      {ids["jobs"]});
+  ids["job_host_summaries"] = api.db().Local().Insert(
+      "INSERT INTO job_host_summaries (job_id, host_id, host_name, created, modified) VALUES (?, ?, "
+      "'rh', '2024-01-01T00:00:00Z', '2024-01-01T00:00:00Z') RETURNING id",
+      {ids["jobs"], ids["hosts"]});
+  ids["unified_jobs"] = ids["jobs"];
+  ids["unified_job_templates"] = project;
   // A throwaway app to read the route table.
   store::Database& db = api.db();
   SystemClock clock;

@@ -34,8 +34,8 @@ Status Validate(Ctx& ctx, Obj& v, const Obj* existing) {
 
 void Decorate(Ctx& ctx, const Obj& o, json::object& out, bool) {
   int64_t id = IdOf(o);
-  for (const char* s :
-       {"variable_data", "hosts", "potential_children", "children", "all_hosts", "activity_stream"})
+  for (const char* s : {"variable_data", "hosts", "potential_children", "children", "all_hosts",
+                        "job_events", "job_host_summaries", "activity_stream"})
     AddRelated(out, s, Url("groups", id, s));
   if (auto inv = OptIdOf(o, "inventory")) {
     if (auto s = InventorySummary(ctx, *inv)) {
@@ -169,6 +169,13 @@ void RegisterGroups() {
                                 "AND t.id != ? AND t.id NOT IN (" +
                                     AncestorsSql() + ") AND t.id NOT IN (" + DescendantsSql() + ")",
                                 "Potential Children"));
+  // AWX's Group.job_events / job_host_summaries: those of the hosts under the group.
+  std::string all_hosts = "SELECT host_id FROM group_hosts WHERE group_id = ? OR group_id IN (" +
+                          DescendantsSql() + ")";
+  d.sublists.push_back(
+      ListOnly("job_events", "job_events", "t.host_id IN (" + all_hosts + ")", "Job Events"));
+  d.sublists.push_back(ListOnly("job_host_summaries", "job_host_summaries",
+                                "t.host_id IN (" + all_hosts + ")", "Job Host Summaries"));
   d.sublists.push_back(ActivityStreamSubList("group"));
   ResourceDef& reg = Registry::Get().Add(std::move(d));
   reg.actions.push_back(VariableDataAction("groups"));

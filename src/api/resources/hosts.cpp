@@ -56,16 +56,77 @@ Status Validate(Ctx& ctx, Obj& v, const Obj* existing) {
   return OkStatus();
 }
 
+// summary_fields.last_job: contract §5.2 plus the job's template (HostSerializer).
+std::optional<json::object> LastJobSummary(Ctx& ctx, int64_t job) {
+  auto rows = ctx.db.Query(
+      "SELECT u.name, u.description, u.finished, u.status, u.failed, u.canceled_on, jt.id, "
+      "jt.name FROM unified_jobs u LEFT JOIN job_templates jt ON jt.id = u.job_template_id WHERE "
+      "u.id = ?",
+      {job});
+  if (rows.empty()) return std::nullopt;
+  const auto& r = rows.rows[0];
+  auto opt = [](const store::Value& v) {
+    return store::IsNull(v) ? json::value(nullptr) : json::value(store::AsString(v));
+  };
+  json::object s{{"id", job},
+                 {"name", store::AsString(r[0])},
+                 {"description", store::AsString(r[1])},
+                 {"finished", opt(r[2])},
+                 {"status", store::AsString(r[3])},
+                 {"failed", store::AsInt(r[4]) != 0},
+                 {"license_error", false}};
+  if (!store::IsNull(r[5])) s["canceled_on"] = store::AsString(r[5]);
+  if (!store::IsNull(r[6])) {
+    s["job_template_id"] = store::AsInt(r[6]);
+    s["job_template_name"] = store::AsString(r[7]);
+  }
+  return s;
+}
+
+// summary_fields.recent_jobs: the jobs of the host's last five summaries, newest first.
+json::array RecentJobs(Ctx& ctx, int64_t host) {
+  json::array out;
+  auto rows = ctx.db.Query(
+      "SELECT u.id, COALESCE(jt.name, ''), u.type, u.status, u.finished FROM job_host_summaries s "
+      "JOIN unified_jobs u ON u.id = s.job_id LEFT JOIN job_templates jt ON jt.id = "
+      "u.job_template_id WHERE s.host_id = ? ORDER BY s.created DESC, s.id DESC LIMIT 5",
+      {host});
+  for (auto& r : rows.rows)
+    out.push_back(
+        json::object{{"id", store::AsInt(r[0])},
+                     {"name", store::AsString(r[1])},
+                     {"type", store::AsString(r[2])},
+                     {"status", store::AsString(r[3])},
+                     {"finished", store::IsNull(r[4]) ? json::value(nullptr)
+                                                      : json::value(store::AsString(r[4]))}});
+  return out;
+}
+
 void Decorate(Ctx& ctx, const Obj& o, json::object& out, bool) {
   int64_t id = IdOf(o);
-  for (const char* s :
-       {"variable_data", "groups", "all_groups", "activity_stream", "ansible_facts"})
+  for (const char* s : {"variable_data", "groups", "all_groups", "job_events", "job_host_summaries",
+                        "activity_stream", "ansible_facts"})
     AddRelated(out, s, Url("hosts", id, s));
   auto& sf = SummaryOf(out);
   if (auto inv = OptIdOf(o, "inventory")) {
     if (auto s = InventorySummary(ctx, *inv)) {
       AddRelated(out, "inventory", Url("inventories", *inv));
       sf["inventory"] = std::move(*s);
+    }
+  }
+  bool has_active_failures = false;
+  if (auto job = OptIdOf(o, "last_job")) {
+    if (auto s = LastJobSummary(ctx, *job)) {
+      AddRelated(out, "last_job", Url("jobs", *job));
+      sf["last_job"] = std::move(*s);
+    }
+  }
+  if (auto hs = OptIdOf(o, "last_job_host_summary")) {
+    if (auto failed =
+            ctx.db.QueryInt("SELECT failed FROM job_host_summaries WHERE id = ?", {*hs})) {
+      AddRelated(out, "last_job_host_summary", Url("job_host_summaries", *hs));
+      sf["last_job_host_summary"] = json::object{{"id", *hs}, {"failed", *failed != 0}};
+      has_active_failures = *failed != 0;
     }
   }
   json::array groups;
@@ -78,8 +139,9 @@ void Decorate(Ctx& ctx, const Obj& o, json::object& out, bool) {
   int64_t count =
       ctx.db.QueryInt("SELECT COUNT(*) FROM group_hosts WHERE host_id = ?", {id}).value_or(0);
   sf["groups"] = json::object{{"count", count}, {"results", std::move(groups)}};
-  sf["recent_jobs"] = json::array{};
-  InsertAfter(out, "variables", {{"has_active_failures", false}, {"has_inventory_sources", false}});
+  sf["recent_jobs"] = RecentJobs(ctx, id);
+  InsertAfter(out, "variables",
+              {{"has_active_failures", has_active_failures}, {"has_inventory_sources", false}});
 }
 
 std::optional<int64_t> HostInventory(Ctx& ctx, int64_t host) {
@@ -171,6 +233,9 @@ void RegisterHosts() {
       "UNION SELECT gc.parent_id FROM group_children gc JOIN anc ON gc.child_id = anc.id) "
       "SELECT id FROM anc)",
       "All Groups"));
+  d.sublists.push_back(ListOnly("job_events", "job_events", "t.host_id = ?", "Job Events"));
+  d.sublists.push_back(
+      ListOnly("job_host_summaries", "job_host_summaries", "t.host_id = ?", "Job Host Summaries"));
   d.sublists.push_back(ActivityStreamSubList("host"));
   ResourceDef& reg = Registry::Get().Add(std::move(d));
   reg.actions.push_back(VariableDataAction("hosts"));

@@ -4,6 +4,28 @@
 
 namespace baton::api {
 
+namespace {
+
+// Inserts `fields` right after key `after` (at the end when it is absent).
+void InsertAfterKey(json::object& out, std::string_view after,
+                    std::initializer_list<std::pair<std::string_view, json::value>> fields) {
+  json::object rebuilt(out.storage());
+  rebuilt.reserve(out.size() + fields.size());
+  bool done = false;
+  auto put = [&] {
+    for (const auto& [k, v] : fields) rebuilt[k] = v;
+    done = true;
+  };
+  for (auto& kv : out) {
+    rebuilt[kv.key()] = std::move(kv.value());
+    if (!done && kv.key() == after) put();
+  }
+  if (!done) put();
+  out = std::move(rebuilt);
+}
+
+}  // namespace
+
 bool IsActiveStatus(std::string_view s) {
   return s == "new" || s == "pending" || s == "waiting" || s == "running";
 }
@@ -35,11 +57,17 @@ std::vector<FieldDef> UnifiedJobFields() {
   tb.hidden_in_list = true;
   FieldDef epf = ro(Bool("event_processing_finished"));
   epf.hidden_in_list = true;
+  FieldDef swj = Internal("source_workflow_job", "source_workflow_job_id", FieldType::kFk);
+  swj.fk = "workflow_jobs";
+  FieldDef anc = Internal("ancestor_job", "ancestor_job_id", FieldType::kFk);
+  FieldDef sched = Internal("schedule", "schedule_id", FieldType::kFk);
+  sched.fk = "schedules";
   return {ro(Str("name", 512)),
           ro(Text("description")),
           ujt,
           launch_type,
           status,
+          ro(Fk("execution_environment", "execution_environments")),
           ro(Bool("failed")),
           Dt("started"),
           Dt("finished"),
@@ -53,11 +81,56 @@ std::vector<FieldDef> UnifiedJobFields() {
           ro(F("controller_node", FieldType::kText)),
           tb,
           epf,
-          Internal("cancel_requested", "cancel_requested", FieldType::kBool)};
+          Internal("cancel_requested", "cancel_requested", FieldType::kBool),
+          swj,
+          anc,
+          sched};
+}
+
+void Reorder(json::object& o, std::initializer_list<std::string_view> order) {
+  json::object rebuilt(o.storage());
+  rebuilt.reserve(o.size());
+  for (auto k : order)
+    if (auto* v = o.if_contains(k)) rebuilt[k] = std::move(*v);
+  for (auto& kv : o)
+    if (!rebuilt.contains(kv.key())) rebuilt[kv.key()] = std::move(kv.value());
+  o = std::move(rebuilt);
+}
+
+std::optional<json::object> TableSummary(Ctx& ctx, std::string_view table, int64_t id) {
+  auto rows = ctx.db.Query(
+      "SELECT id, name, description FROM " + std::string(table) + " WHERE id = ?", {id});
+  if (rows.empty()) return std::nullopt;
+  return json::object{{"id", store::AsInt(rows.rows[0][0])},
+                      {"name", store::AsString(rows.rows[0][1])},
+                      {"description", store::AsString(rows.rows[0][2])}};
+}
+
+std::optional<json::object> JobSummaryWithTemplate(Ctx& ctx, int64_t job_id) {
+  auto rows = ctx.db.Query(
+      "SELECT u.id, u.name, u.description, u.status, u.failed, u.elapsed, u.type, u.canceled_on, "
+      "jt.id, jt.name FROM unified_jobs u LEFT JOIN job_templates jt ON jt.id = u.job_template_id "
+      "WHERE u.id = ?",
+      {job_id});
+  if (rows.empty()) return std::nullopt;
+  const auto& r = rows.rows[0];
+  json::object s{{"id", store::AsInt(r[0])},
+                 {"name", store::AsString(r[1])},
+                 {"description", store::AsString(r[2])},
+                 {"status", store::AsString(r[3])},
+                 {"failed", store::AsInt(r[4]) != 0},
+                 {"elapsed", store::AsDouble(r[5])},
+                 {"type", store::AsString(r[6])}};
+  if (!store::IsNull(r[7])) s["canceled_on"] = store::AsString(r[7]);
+  if (!store::IsNull(r[8])) {
+    s["job_template_id"] = store::AsInt(r[8]);
+    s["job_template_name"] = store::AsString(r[9]);
+  }
+  return s;
 }
 
 void DecorateUnifiedJob(Ctx& ctx, const ResourceDef& def, const Obj& o, json::object& out,
-                        std::string_view template_resource) {
+                        std::string_view template_resource, bool detail) {
   int64_t id = IdOf(o);
   AddRelated(out, "cancel", Url(def.name, id, "cancel"));
   AddRelated(out, "stdout", Url(def.name, id, "stdout"));
@@ -68,25 +141,53 @@ void DecorateUnifiedJob(Ctx& ctx, const ResourceDef& def, const Obj& o, json::ob
     if (auto started = ParseIso(GetString(o, "started")))
       out["elapsed"] = std::round(static_cast<double>(ctx.now - *started) / 1000.0) / 1000.0;
   }
-  out["launched_by"] = json::object{};
+  json::object launched_by;
   if (auto cb = OptIdOf(o, "created_by")) {
     if (auto u = UserSummary(ctx, *cb))
-      out["launched_by"] = json::object{
+      launched_by = json::object{
           {"id", *cb}, {"name", u->at("username")}, {"type", "user"}, {"url", Url("users", *cb)}};
   }
-  out["work_unit_id"] = nullptr;
+  // launched_by and work_unit_id close the common fields (after event_processing_finished in
+  // detail views, controller_node in lists, where the last common fields are hidden).
+  InsertAfterKey(
+      out,
+      out.contains("event_processing_finished") ? "event_processing_finished" : "controller_node",
+      {{"launched_by", std::move(launched_by)}, {"work_unit_id", nullptr}});
   auto& sf = SummaryOf(out);
   if (auto t = OptIdOf(o, "unified_job_template")) {
-    if (auto s = BasicSummary(ctx, template_resource, *t)) {
+    if (auto s = TableSummary(ctx, template_resource, *t)) {
       AddRelated(out, "unified_job_template", Url(template_resource, *t));
       (*s)["unified_job_type"] = def.type;
-      sf["unified_job_template"] = std::move(*s);
+      SummaryOf(out)["unified_job_template"] = std::move(*s);
     }
   }
-  bool active = IsActiveStatus(status);
-  sf["user_capabilities"] =
-      json::object{{"delete", !active && !ctx.caller.read_only_token && (ctx.caller.superuser)},
-                   {"start", !ctx.caller.read_only_token}};
+  if (auto wj = OptIdOf(o, "source_workflow_job")) {
+    if (auto s = JobSummaryWithTemplate(ctx, *wj)) {
+      s->erase("type");
+      s->erase("job_template_id");
+      s->erase("job_template_name");
+      if (Registry::Get().Find("workflow_jobs"))
+        AddRelated(out, "source_workflow_job", Url("workflow_jobs", *wj));
+      SummaryOf(out)["source_workflow_job"] = std::move(*s);
+    }
+  }
+  if (detail) {
+    if (auto anc = OptIdOf(o, "ancestor_job"); anc && *anc != id) {
+      auto rows = ctx.db.Query("SELECT id, name, type FROM unified_jobs WHERE id = ?", {*anc});
+      if (!rows.empty()) {
+        std::string type = store::AsString(rows.rows[0][2]);
+        const ResourceDef* ad = Registry::Get().ByType(type);
+        SummaryOf(out)["ancestor_job"] = json::object{{"id", *anc},
+                                                      {"name", store::AsString(rows.rows[0][1])},
+                                                      {"type", type},
+                                                      {"url", ad ? ad->Url(*anc) : std::string()}};
+      }
+    }
+  }
+  (void)sf;
+  bool delete_ok = !ctx.caller.read_only_token && (!def.can_delete || def.can_delete(ctx, o).ok());
+  SummaryOf(out)["user_capabilities"] =
+      json::object{{"delete", delete_ok}, {"start", !ctx.caller.read_only_token}};
 }
 
 ActionDef CancelAction(std::string resource) {
