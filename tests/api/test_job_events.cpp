@@ -93,6 +93,8 @@ TEST(JobEvents, ListInCounterOrderWithFilters) {
   EXPECT_EQ(Ids(r.api.Get(url + "?event__startswith=playbook_on&order_by=-counter").Expect(200)),
             (std::vector<int64_t>{r.stats, r.task, r.play, r.start}));
   EXPECT_EQ(r.api.Get(url + "?host=" + std::to_string(r.host)).Expect(200).count(), 1);
+  EXPECT_EQ(Ids(r.api.Get(url + "?hosts__name=db1").Expect(200)), std::vector<int64_t>{r.failed});
+  EXPECT_EQ(Ids(r.api.Get(url + "?host__name=web1").Expect(200)), std::vector<int64_t>{r.ok});
   r.api.Get(url + "?failed=maybe").Expect(400);
   r.api.Get(url + "?nope=1").Expect(400);
 }

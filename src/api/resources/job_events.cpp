@@ -197,6 +197,8 @@ void RegisterJobEvents() {
                  Str("task", 1024), Str("role", 1024), Text("stdout"), Int("start_line", 0),
                  Int("end_line", 0), Int("verbosity", 0)})
     d.fields.push_back(RO(f));
+  // contract §7.2: `hosts__name` on job events means the event's host.
+  d.relations = {{"hosts", "hosts", "{t}.host_id IN ({inner})"}};
   // Visible with the job (JobEventAccess: the events of jobs the caller may read).
   d.read_filter = [](Ctx& ctx, store::Params& p) -> std::string {
     const ResourceDef* jobs = Registry::Get().Find("jobs");
