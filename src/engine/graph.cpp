@@ -9,31 +9,37 @@ namespace {
 constexpr std::string_view kStatusNames[] = {
     "none", "new", "pending", "waiting", "running", "successful", "failed", "error", "canceled"};
 
-// Builds CSR arrays from (from, to, mask) triples sorted by (from, to), merging duplicates.
+// Builds CSR arrays from (from, to, mask) triples: a counting sort by `from`, then each bucket
+// sorted by `to` with duplicates merged (one Arc per distinct neighbour). O(E) for small buckets.
 struct Triple {
   int32_t from, to;
   EdgeMask types;
 };
 
-void BuildCsr(std::vector<Triple>& triples, int32_t n, std::vector<int32_t>& begin,
+void BuildCsr(const std::vector<Triple>& triples, int32_t n, std::vector<int32_t>& begin,
               std::vector<Arc>& arcs) {
-  std::sort(triples.begin(), triples.end(), [](const Triple& a, const Triple& b) {
-    return a.from != b.from ? a.from < b.from : a.to < b.to;
-  });
+  std::vector<int32_t> bucket(n + 1, 0);
+  for (const Triple& t : triples) ++bucket[t.from + 1];
+  for (int32_t i = 0; i < n; ++i) bucket[i + 1] += bucket[i];
+  std::vector<Arc> sorted(triples.size());
+  std::vector<int32_t> fill(bucket.begin(), bucket.end() - 1);
+  for (const Triple& t : triples) sorted[fill[t.from]++] = Arc{t.to, t.types};
+
   begin.assign(n + 1, 0);
   arcs.clear();
-  arcs.reserve(triples.size());
-  int32_t last_from = -1;
-  for (const Triple& t : triples) {
-    if (t.from == last_from && !arcs.empty() && arcs.back().node == t.to) {
-      arcs.back().types |= t.types;
-      continue;
+  arcs.reserve(sorted.size());
+  for (int32_t i = 0; i < n; ++i) {
+    auto first = sorted.begin() + bucket[i], last = sorted.begin() + bucket[i + 1];
+    std::sort(first, last, [](const Arc& a, const Arc& b) { return a.node < b.node; });
+    size_t own = arcs.size();
+    for (auto it = first; it != last; ++it) {
+      if (arcs.size() > own && arcs.back().node == it->node)
+        arcs.back().types |= it->types;
+      else
+        arcs.push_back(*it);
     }
-    last_from = t.from;
-    arcs.push_back(Arc{t.to, t.types});
-    ++begin[t.from + 1];
+    begin[i + 1] = static_cast<int32_t>(arcs.size());
   }
-  for (int32_t i = 0; i < n; ++i) begin[i + 1] += begin[i];
 }
 
 }  // namespace
@@ -73,6 +79,10 @@ Topology::Topology(const Graph& g) {
   std::sort(ids_.begin(), ids_.end());
   ids_.erase(std::unique(ids_.begin(), ids_.end()), ids_.end());
   const int32_t n = size();
+  if (n > 0 && ids_.back() - ids_.front() < 8 * static_cast<NodeId>(n) + 1024) {
+    dense_.assign(ids_.back() - ids_.front() + 1, -1);
+    for (int32_t i = 0; i < n; ++i) dense_[ids_[i] - ids_.front()] = i;
+  }
 
   std::vector<Triple> down, up;
   down.reserve(g.edges.size());
@@ -105,6 +115,10 @@ Topology::Topology(const Graph& g) {
 }
 
 int32_t Topology::IndexOf(NodeId id) const {
+  if (!dense_.empty()) {
+    if (id < ids_.front() || id > ids_.back()) return -1;
+    return dense_[id - ids_.front()];
+  }
   auto it = std::lower_bound(ids_.begin(), ids_.end(), id);
   return it != ids_.end() && *it == id ? static_cast<int32_t>(it - ids_.begin()) : -1;
 }

@@ -130,6 +130,9 @@ class Topology {
 
  private:
   std::vector<NodeId> ids_;
+  // id -> index: a dense table over [ids_.front(), ids_.back()] when ids are compact (the usual
+  // case: a workflow's nodes are inserted together), else binary search over ids_.
+  std::vector<int32_t> dense_;
   std::vector<int32_t> parent_begin_, child_begin_;
   std::vector<Arc> parent_arcs_, child_arcs_;
   std::vector<EdgeMask> child_types_;

@@ -32,14 +32,17 @@ inline bool AnyNodeShouldBeDnr(const Topology& t, const NodeState* st, int32_t i
   return true;
 }
 
-// The ALL criterion (EX-5 c): every parent whose job finished is connected by a matching edge
-// (success/always for successful, failure/always otherwise). PF-3 deviation: AWX only inspects
-// `failed`; we also treat `error` and `canceled` as failures. Parents without job are ignored.
+// The ALL criterion (EX-5 c): every parent that settled its outcome follows its edge to this
+// node (a `successful` parent via success/always, a failed one via failure/always). Parents that
+// may still run are ignored. PF-3 deviation: AWX only inspects `successful` and `failed` jobs;
+// we also count `error` and `canceled` jobs and parents without template (which the walk treats
+// as failed everywhere else) as failures, so such a parent on a success edge makes the node DNR
+// instead of letting it run (error/canceled) or leaving the workflow running forever (no
+// template: the walk never reaches the node and AWX never marks it).
 inline bool ConvergenceMet(const Topology& t, const NodeState* st, int32_t i) {
   for (const Arc& p : t.Parents(i)) {
-    JobStatus j = st[p.node].job;
-    if (j == JobStatus::kSuccessful && !(p.types & kOnSuccess)) return false;
-    if (IsFailLike(j) && !(p.types & kOnFailure)) return false;
+    EdgeMask outcome = FollowedTypes(st[p.node]);
+    if (outcome && !(p.types & outcome)) return false;
   }
   return true;
 }

@@ -8,7 +8,9 @@
 namespace baton::engine {
 namespace {
 
-json::object Obj(std::string_view text) { return json::parse(text).as_object(); }
+json::object Obj(std::string_view text) {
+  return json::parse(text).as_object();
+}
 
 // [models/test_workflow.py::test_inherit_ancestor_artifacts_from_job]
 TEST(InheritArtifacts, ParentAncestorsThenParentJob) {

@@ -35,7 +35,8 @@ TEST(AncestorWorkflows, CorruptSelfReferenceTerminates) {
 }
 
 TEST(AncestorWorkflows, StopsAtAWorkflowJobWithoutTemplate) {
-  auto lookup = From({{30, {30, kChild, 20}}, {20, {20, std::nullopt, 10}}, {10, {10, kGrand, {}}}});
+  auto lookup =
+      From({{30, {30, kChild, 20}}, {20, {20, std::nullopt, 10}}, {10, {10, kGrand, {}}}});
   EXPECT_EQ(AncestorWorkflows(30, lookup), std::vector<TemplateRef>{});
   EXPECT_EQ(SpawnAncestors(40, lookup), std::vector<TemplateRef>{});  // unknown owner
 }
