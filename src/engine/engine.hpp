@@ -55,7 +55,10 @@ class Engine {
   void SetState(int32_t i, NodeState next);
   void MarkChanged(int32_t i);
   void RecomputeReach(int32_t i);
-  bool Reached(int32_t i) const { return topo_.IsRoot(i) || reach_count_[i] > 0; }
+  // See evaluate.cpp: roots, nodes that have a job, and nodes a followed edge reaches.
+  bool Reached(int32_t i) const {
+    return topo_.IsRoot(i) || reach_count_[i] > 0 || st_[i].job != JobStatus::kNone;
+  }
   void Touch(int32_t i);
   Decision Pass();
   Decision Verdict();

@@ -117,11 +117,19 @@ Decision Evaluate(const Topology& t, std::span<const NodeState> state, bool canc
     return d;
   }
 
-  // §2.4: breadth-first walk from the roots along followed edges.
+  // §2.4: breadth-first walk along followed edges from the roots and, a deviation from AWX that
+  // only matters in one corner, from every node that has a job. AWX walks from the roots only, so
+  // a node whose job ran after the walk reached it can become unreachable when an ALL node above
+  // it without template is marked DNR later; its children then never run and never become DNR,
+  // and the workflow job never finishes. A node that ran always passes the walk on here.
   std::vector<uint8_t> seen(n, 0);
-  std::vector<int32_t> queue(t.Roots().begin(), t.Roots().end());
-  for (int32_t r : queue) seen[r] = 1;
+  std::vector<int32_t> queue;
   queue.reserve(n);
+  for (int32_t i = 0; i < n; ++i)
+    if (t.IsRoot(i) || st[i].job != JobStatus::kNone) {
+      seen[i] = 1;
+      queue.push_back(i);
+    }
   for (size_t k = 0; k < queue.size(); ++k) {
     int32_t i = queue[k];
     const NodeState& s = st[i];
