@@ -69,6 +69,7 @@ TEST(EveryRoute, AnswersGetOptionsAndRefusesAnonymous) {
       {ids["jobs"], ids["hosts"]});
   ids["unified_jobs"] = ids["jobs"];
   ids["unified_job_templates"] = project;
+  ids["job_templates"] = api.db().Local().Insert("INSERT INTO job_templates (name, project_id, playbook, created, modified) VALUES ('rjt', ?, 'site.yml', '2024-01-01T00:00:00Z', '2024-01-01T00:00:00Z') RETURNING id", {project});
   // A throwaway app to read the route table.
   store::Database& db = api.db();
   SystemClock clock;
