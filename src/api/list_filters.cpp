@@ -1,10 +1,9 @@
 // Field lookups, search, ordering: the query-string half of the list machinery.
 #include "api/list.hpp"
 
-
 #include <charconv>
-#include <regex>
 #include <map>
+#include <regex>
 #include <set>
 
 #include "api/model.hpp"
@@ -15,18 +14,29 @@ namespace baton::api {
 namespace {
 
 const std::set<std::string, std::less<>> kReserved = {
-    "page", "page_size", "format", "order", "order_by", "search", "type", "host_filter",
-    "count_disabled", "no_truncate", "limit", "validate", "role_level"};
+    "page",        "page_size",      "format",      "order", "order_by", "search",    "type",
+    "host_filter", "count_disabled", "no_truncate", "limit", "validate", "role_level"};
 
 const std::set<std::string, std::less<>> kLookups = {
-    "exact", "iexact", "contains", "icontains", "startswith", "istartswith", "endswith",
-    "iendswith", "regex", "iregex", "gt", "gte", "lt", "lte", "in", "isnull", "search"};
+    "exact",    "iexact",    "contains", "icontains", "startswith", "istartswith",
+    "endswith", "iendswith", "regex",    "iregex",    "gt",         "gte",
+    "lt",       "lte",       "in",       "isnull",    "search"};
 
 // Fields that may never be filtered on (AWX "prevent search" and password fields).
-const std::set<std::string, std::less<>> kForbidden = {
-    "password", "token", "token_hash", "client_id", "client_secret", "extra_vars",
-    "host_config_key", "survey_spec", "survey_passwords", "webhook_key",
-    "notification_configuration", "job_args", "job_env", "pod_spec_override"};
+const std::set<std::string, std::less<>> kForbidden = {"password",
+                                                       "token",
+                                                       "token_hash",
+                                                       "client_id",
+                                                       "client_secret",
+                                                       "extra_vars",
+                                                       "host_config_key",
+                                                       "survey_spec",
+                                                       "survey_passwords",
+                                                       "webhook_key",
+                                                       "notification_configuration",
+                                                       "job_args",
+                                                       "job_env",
+                                                       "pod_spec_override"};
 
 std::vector<std::string> SplitDunder(std::string_view s) {
   std::vector<std::string> out;
@@ -52,7 +62,9 @@ std::string LikeEscape(std::string_view v) {
   return out;
 }
 
-Error Bad(std::string msg) { return Error::Detail(400, msg); }
+Error Bad(std::string msg) {
+  return Error::Detail(400, msg);
+}
 
 std::optional<bool> ParseBool(std::string_view v) {
   std::string l;
@@ -98,12 +110,16 @@ Result<store::Value> Convert(const ResourceDef& def, const FieldDef& f, const st
     case FieldType::kFloat: {
       char* end = nullptr;
       double d = std::strtod(v.c_str(), &end);
-      if (v.empty() || *end) return Bad("Field '" + f.name + "' expected a number but got '" + v + "'.");
+      if (v.empty() || *end)
+        return Bad("Field '" + f.name + "' expected a number but got '" + v + "'.");
       return store::Value(d);
     }
     case FieldType::kDateTime: {
       auto t = ParseIso(v);
-      if (!t) return Bad("\"" + v + "\" value has an invalid format. It must be in YYYY-MM-DD HH:MM[:ss[.uuuuuu]][TZ] format.");
+      if (!t)
+        return Bad("\"" + v +
+                   "\" value has an invalid format. It must be in YYYY-MM-DD "
+                   "HH:MM[:ss[.uuuuuu]][TZ] format.");
       return store::Value(FormatIso(*t));
     }
     default:
@@ -143,12 +159,16 @@ struct Compiler {
     bool is_last = parts.size() == 1;
     // Step into a related resource.
     if (!is_last || lookup == "search") {
-      if (visited.count(key)) return Bad("Loops not allowed in filters, detected on field " + head + ".");
+      if (visited.count(key))
+        return Bad("Loops not allowed in filters, detected on field " + head + ".");
       visited.insert(key);
       const ResourceDef* target = nullptr;
-      if (f && f->type == FieldType::kFk) target = Registry::Get().Find(f->fk);
-      else if (rel) target = Registry::Get().Find(rel->target);
-      if (!target) return Bad(def.model + " has no field named '" + parts[1 < parts.size() ? 1 : 0] + "'");
+      if (f && f->type == FieldType::kFk)
+        target = Registry::Get().Find(f->fk);
+      else if (rel)
+        target = Registry::Get().Find(rel->target);
+      if (!target)
+        return Bad(def.model + " has no field named '" + parts[1 < parts.size() ? 1 : 0] + "'");
       std::string b = NextAlias();
       std::string inner;
       if (lookup == "search" && is_last) {
@@ -175,12 +195,13 @@ struct Compiler {
         return *bv ? "NOT (" + any + ")" : any;
       }
       if (lookup == "exact" && (lower == "null" || lower == "none")) return "NOT (" + any + ")";
-      if (lookup == "exact" || lookup == "in" || lookup == "gt" || lookup == "gte" || lookup == "lt" ||
-          lookup == "lte") {
+      if (lookup == "exact" || lookup == "in" || lookup == "gt" || lookup == "gte" ||
+          lookup == "lt" || lookup == "lte") {
         size_t pos = 0;
         while (pos <= value.size()) {
           size_t n = lookup == "in" ? value.find(',', pos) : std::string::npos;
-          std::string item = value.substr(pos, n == std::string::npos ? std::string::npos : n - pos);
+          std::string item =
+              value.substr(pos, n == std::string::npos ? std::string::npos : n - pos);
           if (!(item.empty() && lookup == "in") &&
               (item.empty() || item.find_first_not_of("0123456789-") != std::string::npos))
             return Bad("Invalid " + head + " id: " + item);
@@ -194,11 +215,13 @@ struct Compiler {
       return Subst(rel->sql, a, sub);
     }
     if (lookup == "iexact" && !IsTextType(f->type))
-      return Bad(f->name + " is not a text field and cannot be filtered by case-insensitive search");
+      return Bad(f->name +
+                 " is not a text field and cannot be filtered by case-insensitive search");
     return Compare(def, *f, a + "." + f->column, lookup, value, p);
   }
 
-  static std::string Subst(const std::string& tmpl, const std::string& a, const std::string& inner) {
+  static std::string Subst(const std::string& tmpl, const std::string& a,
+                           const std::string& inner) {
     std::string out = tmpl;
     for (size_t pos; (pos = out.find("{t}")) != std::string::npos;) out.replace(pos, 3, a);
     for (size_t pos; (pos = out.find("{inner}")) != std::string::npos;) out.replace(pos, 7, inner);
@@ -207,8 +230,8 @@ struct Compiler {
 
   Result<std::string> RelatedSearch(const ResourceDef& target, const std::string& b,
                                     const std::string& value, store::Params& p) {
-    static const char* cols[] = {"username", "first_name", "last_name", "email", "name",
-                                 "description", "playbook"};
+    static const char* cols[] = {"username", "first_name",  "last_name", "email",
+                                 "name",     "description", "playbook"};
     std::vector<std::string> terms;
     size_t pos = 0;
     while (pos <= value.size()) {
@@ -286,10 +309,14 @@ struct Compiler {
       bool ci = lookup[0] == 'i';
       std::string base = ci ? lookup.substr(1) : lookup;
       std::string pat;
-      if (base == "exact") pat = LikeEscape(value);
-      else if (base == "contains") pat = "%" + LikeEscape(value) + "%";
-      else if (base == "startswith") pat = LikeEscape(value) + "%";
-      else pat = "%" + LikeEscape(value);
+      if (base == "exact")
+        pat = LikeEscape(value);
+      else if (base == "contains")
+        pat = "%" + LikeEscape(value) + "%";
+      else if (base == "startswith")
+        pat = LikeEscape(value) + "%";
+      else
+        pat = "%" + LikeEscape(value);
       if (ci) {
         p.emplace_back(Lower(pat));
         return "LOWER(CAST(" + col + " AS TEXT)) LIKE ? ESCAPE '\\'";
@@ -304,10 +331,14 @@ struct Compiler {
       return Bad("Invalid " + f.name + " id: " + value);
     }
     std::string op = "=";
-    if (lookup == "gt") op = ">";
-    else if (lookup == "gte") op = ">=";
-    else if (lookup == "lt") op = "<";
-    else if (lookup == "lte") op = "<=";
+    if (lookup == "gt")
+      op = ">";
+    else if (lookup == "gte")
+      op = ">=";
+    else if (lookup == "lt")
+      op = "<";
+    else if (lookup == "lte")
+      op = "<=";
     p.push_back(std::move(v));
     return col + " " + op + " ?";
   }
@@ -320,7 +351,8 @@ struct Compiler {
     const FieldDef* f = def.Field(parts[i] == "pk" ? "id" : parts[i]);
     if (!f || f->column.empty()) return Bad(def.model + " has no field named '" + parts[i] + "'");
     if (i + 1 == parts.size()) return a + "." + f->column;
-    if (f->type != FieldType::kFk) return Bad(def.model + " has no field named '" + parts[i + 1] + "'");
+    if (f->type != FieldType::kFk)
+      return Bad(def.model + " has no field named '" + parts[i + 1] + "'");
     const ResourceDef* target = Registry::Get().Find(f->fk);
     if (!target) return Bad(def.model + " has no field named '" + parts[i] + "'");
     std::string b = NextAlias();
@@ -403,10 +435,11 @@ Result<FilterSql> CompileListQuery(Ctx& ctx, const ResourceDef& def, const Query
       inner += (inner.empty() ? "" : " AND ") + ("(" + one + ")");
       grouped.insert(i);
     }
-    add_cond(false,
-             Compiler::Subst(rel->sql, "t", "SELECT " + b + ".id FROM " + target->table + " " + b +
-                                                " WHERE " + inner),
-             p);
+    add_cond(
+        false,
+        Compiler::Subst(rel->sql, "t",
+                        "SELECT " + b + ".id FROM " + target->table + " " + b + " WHERE " + inner),
+        p);
   }
   for (size_t i = 0; i < conds.size(); ++i) {
     if (grouped.count(i)) continue;
@@ -417,18 +450,31 @@ Result<FilterSql> CompileListQuery(Ctx& ctx, const ResourceDef& def, const Query
     if (cd.negate) cond = "NOT (" + cond + ")";
     add_cond(cd.is_or, std::move(cond), p);
   }
-  // type: on a non-polymorphic list a different type yields nothing.
+  // type=a,b (contract §7.4): a polymorphic list keeps the rows of those kinds; on a list of one
+  // type, a different type yields nothing.
   for (const auto& [k, v] : query) {
     if (k != "type") continue;
     bool match = false;
+    std::string in;
+    store::Params tp;
     size_t pos = 0;
     while (pos <= v.size()) {
       size_t n = v.find(',', pos);
-      if (v.substr(pos, n == std::string::npos ? std::string::npos : n - pos) == def.type) match = true;
+      std::string t = v.substr(pos, n == std::string::npos ? std::string::npos : n - pos);
+      if (t == def.type) match = true;
+      if (!t.empty()) {
+        in += in.empty() ? "?" : ", ?";
+        tp.emplace_back(t);
+      }
       if (n == std::string::npos) break;
       pos = n + 1;
     }
-    if (!match) ands.push_back("1=0");
+    if (!def.type_column.empty()) {
+      ands.push_back(in.empty() ? "1=0" : "t." + def.type_column + " IN (" + in + ")");
+      and_params.insert(and_params.end(), tp.begin(), tp.end());
+    } else if (!match) {
+      ands.push_back("1=0");
+    }
   }
   // role_level=<role_field>
   for (const auto& [k, v] : query) {
@@ -436,7 +482,8 @@ Result<FilterSql> CompileListQuery(Ctx& ctx, const ResourceDef& def, const Query
     if (def.content_type.empty()) return Bad(def.model + " does not have roles");
     if (!ctx.caller.superuser) {
       store::Params p;
-      ands.push_back("t.id IN (" + rbac::AccessibleIdsSql(def.content_type, v, ctx.caller.id, p) + ")");
+      ands.push_back("t.id IN (" + rbac::AccessibleIdsSql(def.content_type, v, ctx.caller.id, p) +
+                     ")");
       and_params.insert(and_params.end(), p.begin(), p.end());
     }
   }
@@ -489,7 +536,11 @@ Result<FilterSql> CompileListQuery(Ctx& ctx, const ResourceDef& def, const Query
       spec = spec.substr(1);
     }
     if (spec.empty()) return OkStatus();
-    if (spec == "type") return OkStatus();
+    if (spec == "type") {
+      if (!def.type_column.empty())
+        order.push_back("t." + def.type_column + (desc ? " DESC" : " ASC"));
+      return OkStatus();
+    }
     auto parts = SplitDunder(spec);
     BATON_ASSIGN(std::string expr, c.OrderExpr(def, "t", parts, 0));
     order.push_back(expr + (desc ? " DESC" : " ASC"));
@@ -498,7 +549,8 @@ Result<FilterSql> CompileListQuery(Ctx& ctx, const ResourceDef& def, const Query
   size_t pos = 0;
   while (!order_spec.empty() && pos <= order_spec.size()) {
     size_t n = order_spec.find(',', pos);
-    BATON_TRY(add_order(order_spec.substr(pos, n == std::string::npos ? std::string::npos : n - pos)));
+    BATON_TRY(
+        add_order(order_spec.substr(pos, n == std::string::npos ? std::string::npos : n - pos)));
     if (n == std::string::npos) break;
     pos = n + 1;
   }

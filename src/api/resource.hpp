@@ -127,6 +127,10 @@ struct ResourceDef {
   // across them as AWX's polymorphic tables make them (unified_job_template_ids: job templates,
   // projects, inventory sources and workflow job templates). "" = the table's own sequence.
   std::string id_space;
+  // Polymorphic lists (unified_jobs/, unified_job_templates/): the column holding each row's
+  // type, which `type=a,b` filters on and `order_by=type` orders by (contract §7.4). "" = the
+  // list has one type, def.type.
+  std::string type_column;
   std::string named_url_format;  // e.g. "<name>++<organization.name>"; "" = none
   // Unique constraints checked on create/update: fields, message (key __all__ or a field).
   struct Unique {

@@ -102,53 +102,6 @@ std::string UnionReadFilter(Ctx& ctx, store::Params& p, const Kinds& kinds) {
   return out.empty() ? "1=0" : out;
 }
 
-// contract §7.4 on a polymorphic list: `type=a,b` keeps the rows of those kinds, and
-// `order_by=type` orders by kind. The generic compiler treats `type` as the list's own type, so
-// both are taken out of the query here (the handler passes its own request, so the change is
-// seen by the compilation that follows) and the type condition becomes the list's scope.
-Result<std::string> PolymorphicScope(Ctx&, const ApiRequest& creq, store::Params& p) {
-  auto& req = const_cast<ApiRequest&>(creq);
-  QueryParams kept;
-  std::string scope;
-  for (auto& [k, v] : req.query) {
-    if (k == "type") {
-      std::string in;
-      size_t pos = 0;
-      while (pos <= v.size()) {
-        size_t n = v.find(',', pos);
-        std::string t = v.substr(pos, n == std::string::npos ? std::string::npos : n - pos);
-        if (!t.empty()) {
-          in += (in.empty() ? "?" : ", ?");
-          p.emplace_back(t);
-        }
-        if (n == std::string::npos) break;
-        pos = n + 1;
-      }
-      scope += (scope.empty() ? "" : " AND ") + (in.empty() ? "1=0" : "t.type IN (" + in + ")");
-      continue;
-    }
-    if (k == "order_by" || k == "order") {
-      std::string out;
-      size_t pos = 0;
-      while (pos <= v.size()) {
-        size_t n = v.find(',', pos);
-        std::string item = v.substr(pos, n == std::string::npos ? std::string::npos : n - pos);
-        size_t sign = item.find_first_not_of("+-");
-        if (sign != std::string::npos && item.substr(sign) == "type")
-          item = item.substr(0, sign) + "polymorphic_type";
-        out += (pos == 0 ? "" : ",") + item;
-        if (n == std::string::npos) break;
-        pos = n + 1;
-      }
-      kept.emplace_back(k, out);
-      continue;
-    }
-    kept.emplace_back(k, v);
-  }
-  req.query = std::move(kept);
-  return scope;
-}
-
 // Serializes the row with its own kind's resource (a kind not registered keeps the envelope).
 void SerializeAsKind(Ctx& ctx, const Obj& o, json::object& out, bool detail) {
   std::string type = GetString(o, "polymorphic_type");
@@ -195,7 +148,7 @@ void RegisterUnifiedLists() {
     d.read_filter = [](Ctx& ctx, store::Params& p) {
       return UnionReadFilter(ctx, p, kTemplateKinds);
     };
-    d.list_scope = PolymorphicScope;
+    d.type_column = "type";
     d.capabilities = [](Ctx&, const Obj&) { return json::object{}; };
     d.decorate = SerializeAsKind;
     Registry::Get().Add(std::move(d));
@@ -214,7 +167,7 @@ void RegisterUnifiedLists() {
     d.fields.push_back(RO(org));
     d.fields.push_back(TypeField());
     d.read_filter = [](Ctx& ctx, store::Params& p) { return UnionReadFilter(ctx, p, kJobKinds); };
-    d.list_scope = PolymorphicScope;
+    d.type_column = "type";
     d.capabilities = [](Ctx&, const Obj&) { return json::object{}; };
     d.decorate = SerializeAsKind;
     Registry::Get().Add(std::move(d));
