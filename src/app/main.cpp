@@ -14,6 +14,7 @@
 #include "core/secrets.hpp"
 #include "http/server.hpp"
 #include "runner/inventory_update.hpp"
+#include "runner/playbook_run.hpp"
 #include "runner/project_update.hpp"
 #include "scheduler/dispatcher.hpp"
 #include "store/db.hpp"
@@ -64,6 +65,7 @@ int main(int argc, char** argv) {
   std::string projects_root;
   bool self_signed = false;
   int threads = 0;
+  int capacity = 0;
   size_t body_limit = 1 << 20;
 
   auto* serve = cli.add_subcommand("serve", "Serve the AWX v2 API");
@@ -75,6 +77,8 @@ int main(int argc, char** argv) {
   serve->add_option("--threads", threads, "I/O threads (default: number of cores)");
   serve->add_option("--body-limit", body_limit, "Largest accepted request body in bytes")->capture_default_str();
   serve->add_option("--product-version", product_version, "X-API-Product-Version to announce")->capture_default_str();
+  serve->add_option("--capacity", capacity,
+                    "Jobs' task impact this instance runs at once (default: 4 per CPU core)");
   serve->add_option("--projects-root", projects_root, "Directory of project checkouts (default DATA_DIR/projects)");
   serve->add_option("--log-level", log_level, "trace, debug, info, warn, error")->capture_default_str();
 
@@ -141,9 +145,11 @@ int main(int argc, char** argv) {
     sopts.data_dir = data_dir;
     sopts.projects_root = projects_root;
     sopts.secret_key = cfg.secret_key;
+    if (capacity > 0) sopts.capacity = capacity;
     scheduler::Dispatcher dispatcher(*db, clock, sopts);
     dispatcher.Register(std::make_unique<runner::ProjectUpdateRunner>());
     dispatcher.Register(std::make_unique<runner::InventoryUpdateRunner>());
+    dispatcher.Register(std::make_unique<runner::PlaybookRunner>());
     cfg.wake_dispatcher = [&dispatcher] { dispatcher.Wake(); };
     api::App app(*db, cfg, clock);
 

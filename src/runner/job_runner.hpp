@@ -5,6 +5,7 @@
 #include <functional>
 #include <string>
 
+#include "core/clock.hpp"
 #include "store/db.hpp"
 
 namespace baton::runner {
@@ -40,6 +41,7 @@ struct RunContext {
   OutputWriter& out;
   std::function<bool()> canceled;  // polled by long steps
   const Settings& settings;
+  const Clock* clock = nullptr;  // timestamps of what the run records (system clock when null)
 };
 
 struct RunResult {

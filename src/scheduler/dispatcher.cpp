@@ -2,16 +2,22 @@
 
 #include <signal.h>
 
+#include <algorithm>
 #include <cmath>
+#include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <set>
+#include <sstream>
 
 #include <spdlog/spdlog.h>
+
+#include "core/json.hpp"
 
 namespace baton::scheduler {
 namespace {
 
-// Job processes carry BATON_JOB_ID=<id> in their environment.
+// Does the environment of process `pid` carry BATON_JOB_ID=<job_id>?
 bool ProcessBelongsToJob(int64_t pid, int64_t job_id) {
   std::ifstream in("/proc/" + std::to_string(pid) + "/environ", std::ios::binary);
   std::string env((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
@@ -26,7 +32,54 @@ bool ProcessBelongsToJob(int64_t pid, int64_t job_id) {
   return false;
 }
 
+// The process group of `pid` from /proc/<pid>/stat; -1 when it is gone.
+int64_t ProcessGroup(int64_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+  std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  size_t close = stat.rfind(')');
+  if (close == std::string::npos) return -1;
+  std::istringstream rest(stat.substr(close + 1));
+  std::string state;
+  int64_t ppid = 0, pgrp = -1;
+  rest >> state >> ppid >> pgrp;
+  return pgrp;
+}
+
+std::string PreviousTaskFailed(const std::string& type, const std::string& name, int64_t id) {
+  json::object o;
+  o["job_type"] = type;
+  o["job_name"] = name;
+  o["job_id"] = std::to_string(id);
+  return "Previous Task Failed: " + DumpPy(o);
+}
+
 }  // namespace
+
+int DefaultCapacity() {
+  unsigned cores = std::thread::hardware_concurrency();
+  return 4 * static_cast<int>(cores == 0 ? 1 : cores);
+}
+
+int KillLeftovers(int64_t pgid, int64_t job_id) {
+  if (pgid <= 1) return 0;
+  int killed = 0;
+  // Scans again while a scan finds something: a process may fork while it is being killed.
+  for (int round = 0; round < 10; ++round) {
+    int found = 0;
+    std::error_code ec;
+    for (auto it = std::filesystem::directory_iterator("/proc", ec);
+         !ec && it != std::filesystem::directory_iterator(); it.increment(ec)) {
+      std::string name = it->path().filename().string();
+      if (name.empty() || !std::all_of(name.begin(), name.end(), ::isdigit)) continue;
+      int64_t pid = std::stoll(name);
+      if (ProcessGroup(pid) != pgid || !ProcessBelongsToJob(pid, job_id)) continue;
+      if (kill(static_cast<pid_t>(pid), SIGKILL) == 0) ++found;
+    }
+    if (found == 0) break;
+    killed += found;
+  }
+  return killed;
+}
 
 Dispatcher::Dispatcher(store::Database& db, const Clock& clock, Options opts)
     : db_(db), clock_(clock), opts_(std::move(opts)) {
@@ -49,9 +102,11 @@ void Dispatcher::Reconcile() {
       "(execution_node = ? OR execution_node = '')",
       {opts_.node_name});
   for (auto& r : rows.rows) {
-    // Kill a leftover process group only if it really is this job's (pids get reused).
-    if (auto pid = store::AsOptInt(r[1]); pid && *pid > 1 && ProcessBelongsToJob(*pid, store::AsInt(r[0])))
-      kill(-static_cast<pid_t>(*pid), SIGKILL);
+    // Kill what is left of the job's process group, only processes that really are this job's
+    // (pids get reused): the leader may be gone while ansible-playbook still runs.
+    if (auto pid = store::AsOptInt(r[1]))
+      if (int n = KillLeftovers(*pid, store::AsInt(r[0])); n > 0)
+        spdlog::warn("job {}: killed {} leftover process(es)", store::AsInt(r[0]), n);
     std::string now = FormatIso(clock_.Now());
     c.Exec(
         "UPDATE unified_jobs SET status = 'failed', failed = 1, finished = ?, modified = ?, pid = "
@@ -126,6 +181,48 @@ void Dispatcher::Finish(int64_t id, const RunResult& r) {
        r.explanation, r.explanation, id});
 }
 
+void Dispatcher::StartJob(int64_t id, JobRunner* runner, int impact) {
+  auto running = std::make_shared<Running>();
+  running->impact = impact;
+  std::lock_guard<std::mutex> lock(mu_);
+  running_[id] = running;
+  running->thread = std::thread([this, id, runner, running] {
+    RunResult result;
+    try {
+      OutputWriter out(db_, id);
+      RunContext rc{db_, id, out, [running] { return running->cancel.load(); }, opts_, &clock_};
+      result = runner->Run(rc);
+      out.Flush();
+    } catch (const std::exception& e) {
+      result.status = "error";
+      result.explanation = std::string("The job could not run: ") + e.what();
+    }
+    if (running->cancel && result.status != "successful") {
+      bool stopping;
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        stopping = stopping_;
+      }
+      if (stopping) {
+        result.status = "error";
+        result.explanation = "The server stopped while this job was running.";
+      } else {
+        result.status = "canceled";
+      }
+    }
+    try {
+      Finish(id, result);
+    } catch (const std::exception& e) {
+      spdlog::error("cannot record the end of job {}: {}", id, e.what());
+    }
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      running->done = true;
+    }
+    Wake();
+  });
+}
+
 void Dispatcher::Pass() {
   auto& c = db_.Local();
   std::string now = FormatIso(clock_.Now());
@@ -143,7 +240,7 @@ void Dispatcher::Pass() {
   }
   // Cancel requests: jobs not handed to a worker end at once; running ones are told to stop.
   auto cancels = c.Query(
-      "SELECT id, status FROM unified_jobs WHERE cancel_requested = 1 AND status IN ('new', "
+      "SELECT id, type FROM unified_jobs WHERE cancel_requested = 1 AND status IN ('new', "
       "'pending', 'waiting', 'running')");
   for (auto& r : cancels.rows) {
     int64_t id = store::AsInt(r[0]);
@@ -151,74 +248,143 @@ void Dispatcher::Pass() {
     auto it = running_.find(id);
     if (it != running_.end()) {
       it->second->cancel = true;
-    } else if (runners_.count(c.QueryString("SELECT type FROM unified_jobs WHERE id = ?", {id})
-                                  .value_or(""))) {
+    } else if (runners_.count(store::AsString(r[1]))) {
       c.Exec(
           "UPDATE unified_jobs SET status = 'canceled', failed = 1, finished = ?, modified = ? "
           "WHERE id = ? AND status IN ('new', 'pending', 'waiting')",
           {now, now, id});
     }
   }
-  // Start pending jobs in creation order while capacity lasts.
-  int in_use;
+
+  // What runs now (on any instance) blocks what would conflict with it.
+  std::set<int64_t> templates, project_updates, source_updates;
+  auto note_active = [&](const std::string& type, const store::Value& jt, const store::Value& proj,
+                         const store::Value& src) {
+    if (type == "job" && !store::IsNull(jt)) templates.insert(store::AsInt(jt));
+    if (type == "project_update" && !store::IsNull(proj))
+      project_updates.insert(store::AsInt(proj));
+    if (type == "inventory_update" && !store::IsNull(src)) source_updates.insert(store::AsInt(src));
+  };
+  auto active = c.Query(
+      "SELECT type, job_template_id, project_id, inventory_source_id FROM unified_jobs WHERE "
+      "status IN ('waiting', 'running')");
+  for (auto& r : active.rows) note_active(store::AsString(r[0]), r[1], r[2], r[3]);
+
+  int in_use = 0;
   {
     std::lock_guard<std::mutex> lock(mu_);
-    in_use = static_cast<int>(running_.size());
+    for (auto& [id, r] : running_) in_use += r->impact;
   }
-  auto pending = c.Query("SELECT id, type FROM unified_jobs WHERE status = 'pending' ORDER BY id");
+  bool again = false;
+  auto pending = c.Query(
+      "SELECT id, type, task_impact, job_template_id, project_id, inventory_source_id, "
+      "allow_simultaneous, dependent_job_id, dependencies_processed FROM unified_jobs WHERE "
+      "status = 'pending' ORDER BY id");
   for (auto& r : pending.rows) {
-    if (in_use >= opts_.capacity) break;
     int64_t id = store::AsInt(r[0]);
-    auto rit = runners_.find(store::AsString(r[1]));
+    std::string type = store::AsString(r[1]);
+    auto rit = runners_.find(type);
     if (rit == runners_.end()) continue;
+    std::optional<int64_t> project = store::AsOptInt(r[4]);
+    std::optional<int64_t> dependency = store::AsOptInt(r[7]);
+    if (type == "job") {
+      if (store::AsInt(r[8]) == 0) {
+        dependency = ProcessDependencies(id, project, now);
+        if (dependency) again = true;
+      }
+      if (dependency) {
+        auto dep =
+            c.Query("SELECT status, name, type FROM unified_jobs WHERE id = ?", {*dependency});
+        std::string st = dep.empty() ? "" : store::AsString(dep.rows[0][0]);
+        if (st == "failed" || st == "error" || st == "canceled" || dep.empty()) {
+          std::string why = dep.empty()
+                                ? "The project update this job waited for is gone."
+                                : PreviousTaskFailed(store::AsString(dep.rows[0][2]),
+                                                     store::AsString(dep.rows[0][1]), *dependency);
+          c.Exec(
+              "UPDATE unified_jobs SET status = 'failed', failed = 1, finished = ?, modified = ?, "
+              "job_explanation = ? WHERE id = ? AND status = 'pending'",
+              {now, now, why, id});
+          continue;
+        }
+        if (st != "successful") continue;  // waits for its project update
+      }
+      if (project && project_updates.count(*project)) continue;
+      if (store::AsInt(r[6]) == 0 && !store::IsNull(r[3]) && templates.count(store::AsInt(r[3])))
+        continue;
+    } else if (type == "project_update") {
+      if (project && project_updates.count(*project)) continue;
+    } else if (type == "inventory_update") {
+      if (!store::IsNull(r[5]) && source_updates.count(store::AsInt(r[5]))) continue;
+    }
+    int impact = type == "job" ? std::max<int>(1, static_cast<int>(store::AsInt(r[2]))) : 1;
+    // A job bigger than the whole capacity still runs alone.
+    if (in_use > 0 && in_use + impact > opts_.capacity) continue;
     // Claim: only one dispatcher moves a pending job on.
     if (c.Exec("UPDATE unified_jobs SET status = 'waiting', modified = ?, execution_node = ?, "
                "controller_node = ? WHERE id = ? AND status = 'pending'",
                {now, opts_.node_name, opts_.node_name, id}) != 1)
       continue;
+    std::string started = FormatIso(clock_.Now());
     c.Exec("UPDATE unified_jobs SET status = 'running', started = ?, modified = ? WHERE id = ?",
-           {FormatIso(clock_.Now()), FormatIso(clock_.Now()), id});
-    ++in_use;
-    auto running = std::make_shared<Running>();
-    JobRunner* runner = rit->second.get();
-    std::lock_guard<std::mutex> lock(mu_);
-    running_[id] = running;
-    running->thread = std::thread([this, id, runner, running] {
-      RunResult result;
-      try {
-        OutputWriter out(db_, id);
-        RunContext rc{db_, id, out, [running] { return running->cancel.load(); }, opts_};
-        result = runner->Run(rc);
-        out.Flush();
-      } catch (const std::exception& e) {
-        result.status = "error";
-        result.explanation = std::string("The job could not run: ") + e.what();
-      }
-      if (running->cancel && result.status != "successful") {
-        bool stopping;
-        {
-          std::lock_guard<std::mutex> lock(mu_);
-          stopping = stopping_;
-        }
-        if (stopping) {
-          result.status = "error";
-          result.explanation = "The server stopped while this job was running.";
-        } else {
-          result.status = "canceled";
-        }
-      }
-      try {
-        Finish(id, result);
-      } catch (const std::exception& e) {
-        spdlog::error("cannot record the end of job {}: {}", id, e.what());
-      }
-      {
-        std::lock_guard<std::mutex> lock(mu_);
-        running->done = true;
-      }
-      Wake();
-    });
+           {started, started, id});
+    in_use += impact;
+    note_active(type, r[3], r[4], r[5]);
+    StartJob(id, rit->second.get(), impact);
   }
+  if (again) Wake();
+}
+
+std::optional<int64_t> Dispatcher::ProcessDependencies(int64_t job_id,
+                                                       std::optional<int64_t> project_id,
+                                                       const std::string& now) {
+  auto& c = db_.Local();
+  std::optional<int64_t> dep;
+  store::Tx tx(c);
+  auto proj = project_id ? c.Query(
+                               "SELECT scm_type, scm_update_on_launch, scm_update_cache_timeout "
+                               "FROM projects WHERE id = ?",
+                               {*project_id})
+                         : store::Rows{};
+  if (!proj.empty() && !store::AsString(proj.rows[0][0]).empty() &&
+      store::AsInt(proj.rows[0][1]) != 0) {
+    // An update already under way serves this job too.
+    dep = c.QueryInt(
+        "SELECT id FROM unified_jobs WHERE type = 'project_update' AND project_id = ? AND status "
+        "IN ('pending', 'waiting', 'running') ORDER BY id DESC LIMIT 1",
+        {*project_id});
+    if (!dep) {
+      // AWX's should_update_related_project: no update yet, the last one failed, or it is
+      // older than the cache timeout.
+      auto last = c.Query(
+          "SELECT status, finished FROM unified_jobs WHERE type = 'project_update' AND "
+          "project_id = ? ORDER BY id DESC LIMIT 1",
+          {*project_id});
+      bool needed = true;
+      if (!last.empty() && store::AsString(last.rows[0][0]) == "successful") {
+        auto finished = ParseIso(store::AsString(last.rows[0][1]));
+        int64_t cache_s = store::AsInt(proj.rows[0][2]);
+        needed = !finished || *finished + cache_s * 1000000 < clock_.Now();
+      }
+      if (needed)
+        dep = c.Insert(
+            "INSERT INTO unified_jobs (type, name, description, unified_job_template_id, "
+            "launch_type, status, project_id, job_type, local_path, scm_type, scm_url, "
+            "scm_branch, scm_refspec, scm_clean, scm_delete_on_update, scm_track_submodules, "
+            "credential_id, timeout, created, modified) SELECT 'project_update', name, "
+            "description, id, 'dependency', 'pending', id, 'check', local_path, scm_type, "
+            "scm_url, scm_branch, scm_refspec, scm_clean, scm_delete_on_update, "
+            "scm_track_submodules, credential_id, timeout, ?, ? FROM projects WHERE id = ? "
+            "RETURNING id",
+            {now, now, *project_id});
+    }
+  }
+  c.Exec(
+      "UPDATE unified_jobs SET dependencies_processed = 1, dependent_job_id = ?, modified = ? "
+      "WHERE id = ?",
+      {store::OptId(dep), now, job_id});
+  tx.Commit();
+  return dep;
 }
 
 }  // namespace baton::scheduler

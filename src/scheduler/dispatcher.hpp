@@ -1,7 +1,18 @@
 // The dispatch loop: pending -> waiting -> running for every kind of unified job that has a
-// runner, within a capacity, reacting within milliseconds to Wake() (launch, finish, cancel)
-// and running a periodic safety pass. The database is the truth: a restart reconciles jobs that
-// were running, and several instances can later claim jobs with a conditional UPDATE.
+// runner, reacting within milliseconds to Wake() (launch, finish, cancel) and running a
+// periodic safety pass. The database is the truth: a restart reconciles jobs that were running,
+// and several instances can later claim jobs with a conditional UPDATE.
+//
+// Each pass, in job id order (AWX's task manager rules):
+//  - capacity: a job uses its task_impact (project and inventory updates use 1) out of
+//    Options::capacity; a job bigger than the whole capacity still starts when nothing runs;
+//  - blocking: a job of a template whose allow_simultaneous is false waits while another job of
+//    that template is waiting or running; two updates of one project (or inventory source) never
+//    run together; jobs of a project wait while an update of that project runs;
+//  - dependencies: a job whose project has scm_update_on_launch first gets a project update
+//    (launch_type 'dependency', unless one succeeded within scm_update_cache_timeout seconds or
+//    one is already under way) and stays pending until it ends; when it fails, the job fails
+//    with AWX's 'Previous Task Failed: {...}' explanation.
 #pragma once
 #include <atomic>
 #include <condition_variable>
@@ -9,6 +20,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 
@@ -23,8 +35,11 @@ using runner::OutputWriter;
 using runner::RunContext;
 using runner::RunResult;
 
+// AWX's CPU capacity: 4 forks per core.
+int DefaultCapacity();
+
 struct Options : runner::Settings {
-  int capacity = 50;  // concurrent jobs
+  int capacity = DefaultCapacity();  // sum of task_impact of the jobs running at once
   int safety_pass_ms = 2000;
 };
 
@@ -46,11 +61,17 @@ class Dispatcher {
     std::thread thread;
     std::atomic<bool> cancel{false};
     bool done = false;
+    int impact = 1;
   };
   void Loop();
   void Pass();
   void Reconcile();
   void Finish(int64_t id, const RunResult& r);
+  void StartJob(int64_t id, JobRunner* runner, int impact);
+  // Decides a pending job's dependencies once (a project update for scm_update_on_launch);
+  // returns the job it now waits for.
+  std::optional<int64_t> ProcessDependencies(int64_t job_id, std::optional<int64_t> project_id,
+                                             const std::string& now);
 
   store::Database& db_;
   const Clock& clock_;
@@ -63,5 +84,10 @@ class Dispatcher {
   std::thread loop_;
   std::map<int64_t, std::shared_ptr<Running>> running_;
 };
+
+// Kills what is left of a job's process group after a crash: processes in group `pgid` whose
+// environment carries BATON_JOB_ID=<job_id> (pids get reused; the marker proves ownership).
+// Returns how many were signalled.
+int KillLeftovers(int64_t pgid, int64_t job_id);
 
 }  // namespace baton::scheduler

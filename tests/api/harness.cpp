@@ -8,6 +8,7 @@
 
 #include "core/secrets.hpp"
 #include "runner/inventory_update.hpp"
+#include "runner/playbook_run.hpp"
 #include "runner/project_update.hpp"
 
 namespace baton::testing {
@@ -47,6 +48,7 @@ scheduler::Dispatcher& Api::StartDispatcher() {
     dispatcher_ = std::make_unique<scheduler::Dispatcher>(*db_, clock_, o);
     dispatcher_->Register(std::make_unique<runner::ProjectUpdateRunner>());
     dispatcher_->Register(std::make_unique<runner::InventoryUpdateRunner>());
+    dispatcher_->Register(std::make_unique<runner::PlaybookRunner>());
     dispatcher_->Start();
   }
   return *dispatcher_;

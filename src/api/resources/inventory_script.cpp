@@ -5,6 +5,7 @@
 
 #include "api/resources/inventory_common.hpp"
 #include "core/vars.hpp"
+#include "runner/inventory_script.hpp"
 
 namespace baton::api {
 namespace {
@@ -19,13 +20,6 @@ bool Flag(const ApiRequest& req, std::string_view key) {
   const std::string* v = req.Q(key);
   return v && !v->empty();  // Python bool() of the raw value
 }
-
-struct Host {
-  int64_t id;
-  std::string name;
-  std::string variables;
-  bool enabled;
-};
 
 Result<Reply> Script(Ctx& ctx, ApiRequest& req) {
   const ResourceDef& invs = Registry::Get().Must("inventories");
@@ -61,87 +55,14 @@ Result<Reply> Script(Ctx& ctx, ApiRequest& req) {
     if (!v) return Error::NotFound();
     return Reply::Json(VarsDict(*v));
   }
-  std::vector<Host> hosts;
-  auto rows = ctx.db.Query("SELECT t.id, t.name, t.variables, t.enabled FROM hosts t WHERE " +
-                               where + " ORDER BY t.name, t.id",
-                           p);
-  for (size_t i = 0; i < rows.size(); ++i) {
-    if (slice_count > 1 && static_cast<int64_t>(i) % slice_count != slice_number - 1) continue;
-    auto& r = rows.rows[i];
-    hosts.push_back({store::AsInt(r[0]), store::AsString(r[1]), store::AsString(r[2]),
-                     store::AsInt(r[3]) != 0});
-  }
-
-  json::object data;
-  data["all"] = nullptr;  // first key; filled in at the end (inserts move the object's storage)
-  json::object all;
-  json::object inv_vars = VarsDict(GetString(inv, "variables"));
-  if (!inv_vars.empty()) all["vars"] = std::move(inv_vars);
-  json::array all_hosts;
-  if (GetString(inv, "kind") == "smart") {
-    for (const auto& h : hosts) all_hosts.push_back(json::string(h.name));
-    all["hosts"] = std::move(all_hosts);
-  } else {
-    int64_t id = IdOf(inv);
-    std::map<std::string, bool> in_slice;
-    for (const auto& h : hosts) in_slice[h.name] = true;
-    std::map<int64_t, json::array> group_hosts, group_children;
-    std::map<std::string, bool> grouped;
-    auto gh = ctx.db.Query(
-        "SELECT gh.group_id, h.name FROM group_hosts gh JOIN hosts h ON h.id = gh.host_id JOIN "
-        "groups g ON g.id = gh.group_id WHERE g.inventory_id = ? AND h.inventory_id = ? "
-        "ORDER BY h.name",
-        {id, id});
-    for (auto& r : gh.rows) {
-      std::string name = store::AsString(r[1]);
-      if (!in_slice.count(name)) continue;  // disabled, or not in this slice
-      group_hosts[store::AsInt(r[0])].push_back(json::string(name));
-      grouped[name] = true;
-    }
-    auto gc = ctx.db.Query(
-        "SELECT gc.parent_id, c.name FROM group_children gc JOIN groups c ON c.id = gc.child_id "
-        "WHERE c.inventory_id = ? ORDER BY c.name",
-        {id});
-    for (auto& r : gc.rows)
-      group_children[store::AsInt(r[0])].push_back(json::string(store::AsString(r[1])));
-    for (const auto& h : hosts)
-      if (!grouped.count(h.name)) all_hosts.push_back(json::string(h.name));
-    all["hosts"] = std::move(all_hosts);
-    json::array names;
-    auto groups = ctx.db.Query(
-        "SELECT id, name, variables FROM groups WHERE inventory_id = ? ORDER BY name, id", {id});
-    for (auto& r : groups.rows) {
-      int64_t gid = store::AsInt(r[0]);
-      std::string name = store::AsString(r[1]);
-      json::object info;
-      if (auto it = group_hosts.find(gid); it != group_hosts.end()) info["hosts"] = it->second;
-      if (auto it = group_children.find(gid); it != group_children.end())
-        info["children"] = it->second;
-      json::object vars = VarsDict(store::AsString(r[2]));
-      if (!vars.empty()) info["vars"] = std::move(vars);
-      if (!info.empty()) data[name] = std::move(info);
-      names.push_back(json::string(name));
-    }
-    // Every group is a child of all, including empty ones.
-    if (!names.empty()) all["children"] = std::move(names);
-  }
-  data["all"] = std::move(all);
-  if (hostvars) {
-    json::object hv;
-    for (const auto& h : hosts) {
-      json::object vars = VarsDict(h.variables);
-      if (towervars) {
-        std::string enabled = h.enabled ? "true" : "false";
-        vars["remote_tower_enabled"] = enabled;
-        vars["remote_tower_id"] = h.id;
-        vars["remote_host_enabled"] = enabled;
-        vars["remote_host_id"] = h.id;
-      }
-      hv[h.name] = std::move(vars);
-    }
-    data["_meta"] = json::object{{"hostvars", std::move(hv)}};
-  }
-  return Reply::Json(std::move(data));
+  runner::ScriptOptions opts;
+  opts.hostvars = hostvars;
+  opts.towervars = towervars;
+  opts.show_all = true;  // `where` already limits to enabled hosts unless all=1
+  opts.slice_number = slice_number;
+  opts.slice_count = slice_count;
+  runner::ScriptInventory si{IdOf(inv), GetString(inv, "kind"), GetString(inv, "variables")};
+  return Reply::Json(runner::InventoryScript(ctx.db, si, where, p, opts));
 }
 
 // A group as its list representation plus its children, recursively (AWX's InventoryTreeView).

@@ -1,0 +1,382 @@
+#include "runner/event_ingest.hpp"
+
+#include <algorithm>
+#include <map>
+
+#include <spdlog/spdlog.h>
+
+namespace baton::runner {
+namespace {
+
+struct EventType {
+  std::string_view name;
+  int level;
+  bool failed;
+};
+
+// AWX's BasePlaybookEvent.EVENT_TYPES: (level, event, failed).
+constexpr EventType kEventTypes[] = {
+    {"runner_on_failed", 3, true},
+    {"runner_on_start", 3, false},
+    {"runner_on_ok", 3, false},
+    {"runner_on_error", 3, true},
+    {"runner_on_skipped", 3, false},
+    {"runner_on_unreachable", 3, true},
+    {"runner_on_no_hosts", 3, false},
+    {"runner_on_async_poll", 3, false},
+    {"runner_on_async_ok", 3, false},
+    {"runner_on_async_failed", 3, true},
+    {"runner_item_on_ok", 3, false},
+    {"runner_item_on_failed", 3, true},
+    {"runner_item_on_skipped", 3, false},
+    {"runner_retry", 3, false},
+    {"runner_on_file_diff", 3, false},
+    {"playbook_on_start", 0, false},
+    {"playbook_on_notify", 2, false},
+    {"playbook_on_include", 2, false},
+    {"playbook_on_no_hosts_matched", 2, false},
+    {"playbook_on_no_hosts_remaining", 2, false},
+    {"playbook_on_task_start", 2, false},
+    {"playbook_on_vars_prompt", 1, false},
+    {"playbook_on_setup", 2, false},
+    {"playbook_on_import_for_host", 2, false},
+    {"playbook_on_not_import_for_host", 2, false},
+    {"playbook_on_play_start", 1, false},
+    {"playbook_on_stats", 1, false},
+    {"debug", 0, false},
+    {"verbose", 0, false},
+    {"deprecated", 0, false},
+    {"warning", 0, false},
+    {"system_warning", 0, false},
+    {"error", 0, true},
+};
+
+const EventType* FindType(std::string_view event) {
+  for (const auto& t : kEventTypes)
+    if (t.name == event) return &t;
+  return nullptr;
+}
+
+std::string_view Sv(const json::object& o, std::string_view key) {
+  const json::value* v = o.if_contains(key);
+  return v && v->is_string() ? std::string_view(v->as_string()) : std::string_view();
+}
+
+int64_t Int(const json::object& o, std::string_view key) {
+  const json::value* v = o.if_contains(key);
+  if (!v) return 0;
+  if (v->is_int64()) return v->as_int64();
+  if (v->is_uint64()) return static_cast<int64_t>(v->as_uint64());
+  if (v->is_double()) return static_cast<int64_t>(v->as_double());
+  return 0;
+}
+
+bool Truthy(const json::value* v) {
+  if (!v || v->is_null()) return false;
+  if (v->is_bool()) return v->as_bool();
+  if (v->is_int64()) return v->as_int64() != 0;
+  if (v->is_uint64()) return v->as_uint64() != 0;
+  if (v->is_string()) return !v->as_string().empty();
+  if (v->is_double()) return v->as_double() != 0;
+  if (v->is_object()) return !v->as_object().empty();
+  if (v->is_array()) return !v->as_array().empty();
+  return false;
+}
+
+// Sum of the numbers of a stats dict ({"host": n}); 0 when it is not a dict.
+int64_t SumOf(const json::object& data, std::string_view key) {
+  const json::value* v = data.if_contains(key);
+  if (!v || !v->is_object()) return 0;
+  int64_t s = 0;
+  for (auto& kv : v->as_object())
+    if (kv.value().is_int64()) s += kv.value().as_int64();
+  return s;
+}
+
+std::string Strip(std::string_view s) {
+  size_t a = 0, b = s.size();
+  while (a < b && std::isspace(static_cast<unsigned char>(s[a]))) ++a;
+  while (b > a && std::isspace(static_cast<unsigned char>(s[b - 1]))) --b;
+  return std::string(s.substr(a, b - a));
+}
+
+// ansible-runner's "created" (UTC, no zone) in AWX's format.
+std::string Created(std::string_view c) {
+  if (c.empty()) return "";
+  std::string out(c);
+  if (out.back() != 'Z' && out.find('+', 10) == std::string::npos) {
+    if (out.find('.') == std::string::npos) out += ".000000";
+    out += 'Z';
+  }
+  return out;
+}
+
+}  // namespace
+
+int EventLevel(std::string_view event) {
+  const EventType* t = FindType(event);
+  return t ? t->level : 0;
+}
+
+bool IsFailedEvent(std::string_view event) {
+  const EventType* t = FindType(event);
+  return t && t->failed;
+}
+
+std::optional<DerivedEvent> DeriveEvent(const json::object& ev, const HostMap& hosts) {
+  std::string_view event = Sv(ev, "event");
+  const json::value* counter = ev.if_contains("counter");
+  if (event.empty() || !counter || !(counter->is_int64() || counter->is_uint64())) return {};
+  DerivedEvent d;
+  d.event = std::string(event);
+  d.counter = Int(ev, "counter");
+  d.uuid = std::string(Sv(ev, "uuid"));
+  d.parent_uuid = std::string(Sv(ev, "parent_uuid"));
+  d.stdout = std::string(Sv(ev, "stdout"));
+  d.start_line = Int(ev, "start_line");
+  d.end_line = Int(ev, "end_line");
+  d.verbosity = Int(ev, "verbosity");
+  d.created = Created(Sv(ev, "created"));
+  const EventType* type = FindType(event);
+  d.event_level = type ? type->level : 0;
+  static const json::object kEmpty;
+  const json::value* dv = ev.if_contains("event_data");
+  const json::object& data = dv && dv->is_object() ? dv->as_object() : kEmpty;
+  // AWX's _update_from_event_data.
+  if (type && type->failed && !Truthy(data.if_contains("ignore_errors"))) d.failed = true;
+  if (const json::value* res = data.if_contains("res"); res && res->is_object())
+    if (Truthy(res->as_object().if_contains("changed"))) d.changed = true;
+  if (event == "playbook_on_stats") {
+    d.failed = SumOf(data, "failures") + SumOf(data, "dark") > 0;
+    d.changed = SumOf(data, "changed") > 0;
+  }
+  d.playbook = Strip(Sv(data, "playbook"));
+  d.play = Strip(Sv(data, "play"));
+  d.task = Strip(Sv(data, "task"));
+  d.role = Strip(Sv(data, "role"));
+  // The callback receiver's host lookup by name in the job's inventory.
+  d.host_name = Strip(Sv(data, "host"));
+  if (!d.host_name.empty())
+    if (auto it = hosts.find(d.host_name); it != hosts.end()) d.host_id = it->second;
+  d.event_data = dv && dv->is_object() ? Dump(*dv) : "{}";
+  return d;
+}
+
+std::vector<HostSummary> SummariesFromStats(const json::object& data, const HostMap& hosts) {
+  static constexpr std::string_view kStats[] = {"changed", "dark",      "failures", "ignored",
+                                                "ok",      "processed", "rescued",  "skipped"};
+  std::map<std::string, HostSummary> by_name;
+  // AWX's _hostnames: the hosts named in these stats (ignored/rescued alone do not count).
+  for (std::string_view stat : {"changed", "dark", "failures", "ok", "processed", "skipped"}) {
+    const json::value* v = data.if_contains(stat);
+    if (!v || !v->is_object()) continue;
+    for (auto& kv : v->as_object()) by_name[std::string(kv.key())].host_name = kv.key();
+  }
+  for (auto& [name, s] : by_name) {
+    if (auto it = hosts.find(name); it != hosts.end()) s.host_id = it->second;
+    for (std::string_view stat : kStats) {
+      const json::value* v = data.if_contains(stat);
+      int64_t n = 0;
+      if (v && v->is_object())
+        if (const json::value* c = v->as_object().if_contains(name); c && c->is_int64())
+          n = c->as_int64();
+      if (stat == "changed") s.changed = n;
+      if (stat == "dark") s.dark = n;
+      if (stat == "failures") s.failures = n;
+      if (stat == "ignored") s.ignored = n;
+      if (stat == "ok") s.ok = n;
+      if (stat == "processed") s.processed = n;
+      if (stat == "rescued") s.rescued = n;
+      if (stat == "skipped") s.skipped = n;
+    }
+    s.failed = s.dark > 0 || s.failures > 0;
+  }
+  std::vector<HostSummary> out;
+  for (auto& [name, s] : by_name) out.push_back(std::move(s));
+  return out;
+}
+
+EventIngestor::EventIngestor(store::Database& db, int64_t job_id, HostMap hosts, OutputWriter* out,
+                             const Clock& clock, Options opts)
+    : db_(db),
+      job_id_(job_id),
+      hosts_(std::move(hosts)),
+      out_(out),
+      clock_(clock),
+      opts_(opts),
+      last_flush_(std::chrono::steady_clock::now()) {
+  // Counters stored by an earlier ingestion of this job (a replay) are skipped.
+  auto rows = db_.Local().Query("SELECT counter FROM job_events WHERE job_id = ?", {job_id_});
+  for (auto& r : rows.rows) seen_.insert(store::AsInt(r[0]));
+  pending_.reserve(opts_.max_batch);
+}
+
+EventIngestor::~EventIngestor() {
+  try {
+    if (!finished_) Flush();
+  } catch (const std::exception& e) {
+    spdlog::error("job {}: events not written: {}", job_id_, e.what());
+  }
+}
+
+void EventIngestor::Feed(std::string_view chunk) {
+  size_t start = 0;
+  while (start < chunk.size()) {
+    size_t nl = chunk.find('\n', start);
+    if (nl == std::string_view::npos) {
+      partial_.append(chunk.substr(start));
+      break;
+    }
+    if (partial_.empty()) {
+      FeedLine(chunk.substr(start, nl - start));
+    } else {
+      partial_.append(chunk.substr(start, nl - start));
+      std::string line = std::move(partial_);
+      partial_.clear();
+      FeedLine(line);
+    }
+    start = nl + 1;
+  }
+  MaybeFlush();
+}
+
+void EventIngestor::FeedLine(std::string_view line) {
+  if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+  if (line.empty()) return;
+  std::optional<DerivedEvent> d;
+  json::value parsed;
+  if (line.front() == '{') {
+    boost::system::error_code ec;
+    parser_.reset();
+    parser_.write(line.data(), line.size(), ec);
+    if (!ec) {
+      parsed = parser_.release();
+      if (parsed.is_object()) d = DeriveEvent(parsed.as_object(), hosts_);
+    }
+  }
+  if (!d) {
+    // Not an event: ansible-runner's own messages (e.g. a traceback) stay in the output.
+    other_.append(line).push_back('\n');
+    if (out_) out_->Append(std::string(line) + "\n");
+    return;
+  }
+  if (!seen_.insert(d->counter).second) return;  // already stored (a replay)
+  ++events_;
+  if (d->event == "playbook_on_stats") {
+    saw_stats_ = true;
+    // The stats event is written alone, after the events before it (AWX propagates changed
+    // and failed from children to parents when it arrives).
+    Flush();
+    const json::value* data = parsed.as_object().if_contains("event_data");
+    pending_stats_ = data && data->is_object() ? data->as_object() : json::object{};
+    pending_.push_back(std::move(*d));
+    Flush();
+    return;
+  }
+  pending_.push_back(std::move(*d));
+  if (pending_.size() >= opts_.max_batch) Flush();
+}
+
+void EventIngestor::MaybeFlush() {
+  if (pending_.empty()) return;
+  if (pending_.size() >= opts_.max_batch ||
+      std::chrono::steady_clock::now() - last_flush_ >= std::chrono::milliseconds(opts_.flush_ms))
+    Flush();
+}
+
+void EventIngestor::Flush() {
+  last_flush_ = std::chrono::steady_clock::now();
+  if (pending_.empty()) {
+    if (out_) out_->Flush();
+    return;
+  }
+  auto& c = db_.Local();
+  std::string now = FormatIso(clock_.Now());
+  store::Tx tx(c);
+  static constexpr std::string_view kInsert =
+      "INSERT INTO job_events (job_id, event, counter, event_data, event_level, failed, changed, "
+      "uuid, parent_uuid, host_id, host_name, playbook, play, task, role, stdout, start_line, "
+      "end_line, verbosity, created, modified) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+      "?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING";
+  store::Params p;
+  p.reserve(21);
+  for (auto& e : pending_) {
+    if (e.event == "playbook_on_stats" && pending_stats_) WriteStats(c, e, *pending_stats_, now);
+    p.clear();
+    p.emplace_back(job_id_);
+    p.emplace_back(std::move(e.event));
+    p.emplace_back(e.counter);
+    p.emplace_back(std::move(e.event_data));
+    p.emplace_back(e.event_level);
+    p.emplace_back(int64_t{e.failed});
+    p.emplace_back(int64_t{e.changed});
+    p.emplace_back(std::move(e.uuid));
+    p.emplace_back(std::move(e.parent_uuid));
+    p.emplace_back(store::OptId(e.host_id));
+    p.emplace_back(std::move(e.host_name));
+    p.emplace_back(std::move(e.playbook));
+    p.emplace_back(std::move(e.play));
+    p.emplace_back(std::move(e.task));
+    p.emplace_back(std::move(e.role));
+    if (out_ && !e.stdout.empty()) {
+      e.stdout.push_back('\n');
+      out_->Append(e.stdout);
+      e.stdout.pop_back();
+    }
+    p.emplace_back(std::move(e.stdout));
+    p.emplace_back(e.start_line);
+    p.emplace_back(e.end_line);
+    p.emplace_back(e.verbosity);
+    p.emplace_back(e.created.empty() ? now : std::move(e.created));
+    p.emplace_back(now);
+    c.Exec(kInsert, p);
+  }
+  pending_.clear();
+  pending_stats_.reset();
+  if (out_) out_->Flush();
+  tx.Commit();
+}
+
+void EventIngestor::WriteStats(store::Connection& c, const DerivedEvent& stats,
+                               const json::object& data, const std::string& now) {
+  // AWX: parents of changed / failed events become changed / failed (one level).
+  c.Exec(
+      "UPDATE job_events SET changed = 1 WHERE job_id = ? AND changed = 0 AND uuid IN (SELECT "
+      "parent_uuid FROM job_events WHERE job_id = ? AND changed = 1 AND parent_uuid != '')",
+      {job_id_, job_id_});
+  c.Exec(
+      "UPDATE job_events SET failed = 1 WHERE job_id = ? AND failed = 0 AND uuid IN (SELECT "
+      "parent_uuid FROM job_events WHERE job_id = ? AND failed = 1 AND parent_uuid != '')",
+      {job_id_, job_id_});
+  for (const auto& s : SummariesFromStats(data, hosts_)) {
+    c.Exec(
+        "INSERT INTO job_host_summaries (job_id, host_id, host_name, changed, dark, failures, ok, "
+        "processed, skipped, failed, ignored, rescued, created, modified) VALUES (?, ?, ?, ?, ?, "
+        "?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+        {job_id_, store::OptId(s.host_id), s.host_name, s.changed, s.dark, s.failures, s.ok,
+         s.processed, s.skipped, int64_t{s.failed}, s.ignored, s.rescued, now, now});
+    if (!s.host_id) continue;
+    auto summary =
+        c.QueryInt("SELECT id FROM job_host_summaries WHERE job_id = ? AND host_name = ?",
+                   {job_id_, s.host_name});
+    c.Exec("UPDATE hosts SET last_job_id = ?, last_job_host_summary_id = ? WHERE id = ?",
+           {job_id_, store::OptId(summary), *s.host_id});
+  }
+  if (const json::value* a = data.if_contains("artifact_data"); a && Truthy(a)) {
+    artifacts_ = *a;
+    c.Exec("UPDATE unified_jobs SET artifacts = ? WHERE id = ?", {Dump(*a), job_id_});
+  }
+}
+
+void EventIngestor::Finish() {
+  if (!partial_.empty()) {
+    std::string line = std::move(partial_);
+    partial_.clear();
+    FeedLine(line);
+  }
+  Flush();
+  finished_ = true;
+  db_.Local().Exec("UPDATE unified_jobs SET event_processing_finished = 1 WHERE id = ?", {job_id_});
+}
+
+}  // namespace baton::runner
