@@ -280,6 +280,7 @@ void RegisterProjects();
 void RegisterLabels();
 void RegisterInventorySources();
 void RegisterJobTemplates();
+void RegisterWorkflowJobTemplates();
 void RegisterJobs();
 void RegisterUnifiedLists();
 
@@ -292,6 +293,7 @@ void BuildRoutes(Router& router) {
     RegisterLabels();
     RegisterInventorySources();
     RegisterJobTemplates();
+    RegisterWorkflowJobTemplates();
     RegisterJobs();
     RegisterUnifiedLists();
     RegisterActivityStream();

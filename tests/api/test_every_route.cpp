@@ -70,6 +70,34 @@ TEST(EveryRoute, AnswersGetOptionsAndRefusesAnonymous) {
   ids["unified_jobs"] = ids["jobs"];
   ids["unified_job_templates"] = project;
   ids["job_templates"] = api.db().Local().Insert("INSERT INTO job_templates (name, project_id, playbook, created, modified) VALUES ('rjt', ?, 'site.yml', '2024-01-01T00:00:00Z', '2024-01-01T00:00:00Z') RETURNING id", {project});
+  // A workflow job template with a node whose template is an approval template, and workflow
+  // job and approval rows as a launch leaves them.
+  ids["workflow_job_templates"] =
+      api.Post("/api/v2/workflow_job_templates/", json::object{{"name", "rwf"}, {"organization", org}})
+          .Expect(201)
+          .id();
+  ids["workflow_job_template_nodes"] =
+      api.Post("/api/v2/workflow_job_templates/" + std::to_string(ids["workflow_job_templates"]) +
+                   "/workflow_nodes/",
+               json::object{})
+          .Expect(201)
+          .id();
+  ids["workflow_approval_templates"] =
+      api.Post("/api/v2/workflow_job_template_nodes/" +
+                   std::to_string(ids["workflow_job_template_nodes"]) + "/create_approval_template/",
+               json::object{{"name", "rat"}})
+          .Expect(201)
+          .id();
+  ids["workflow_jobs"] = api.db().Local().Insert(
+      "INSERT INTO unified_jobs (type, name, status, unified_job_template_id, "
+      "workflow_job_template_id, created, modified) VALUES ('workflow_job', 'rwj', 'successful', ?, "
+      "?, '2024-01-01T00:00:00Z', '2024-01-01T00:00:00Z') RETURNING id",
+      {ids["workflow_job_templates"], ids["workflow_job_templates"]});
+  ids["workflow_approvals"] = api.db().Local().Insert(
+      "INSERT INTO unified_jobs (type, name, status, unified_job_template_id, "
+      "workflow_approval_template_id, created, modified) VALUES ('workflow_approval', 'rap', "
+      "'successful', ?, ?, '2024-01-01T00:00:00Z', '2024-01-01T00:00:00Z') RETURNING id",
+      {ids["workflow_approval_templates"], ids["workflow_approval_templates"]});
   // A throwaway app to read the route table.
   store::Database& db = api.db();
   SystemClock clock;
