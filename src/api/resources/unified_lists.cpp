@@ -26,6 +26,7 @@ constexpr TemplateKind kTemplateKinds[] = {
     {"inventory_source", "inventory_sources",
      "(SELECT i.organization_id FROM inventories i WHERE i.id = k.inventory_id)", "''",
      "'never updated'", "k.execution_environment_id"},
+    {"workflow_job_template", "workflow_job_templates", "k.organization_id", "''", "'never updated'", "NULL"},
 };
 
 struct JobKind {
