@@ -197,7 +197,9 @@ std::optional<json::value> CoerceOne(const FieldDef& f, const json::value& in, F
 
 void Changes(const ResourceDef& def, const Obj& before, const Obj& after, json::object& changes) {
   for (const auto& f : def.fields) {
-    if (f.column.empty() || f.name == "id" || f.name == "created" || f.name == "modified") continue;
+    if (f.column.empty() || f.internal || f.name == "id" || f.name == "created" ||
+        f.name == "modified")
+      continue;
     auto* a = before.if_contains(f.name);
     auto* b = after.if_contains(f.name);
     json::value va = a ? *a : json::value(nullptr);

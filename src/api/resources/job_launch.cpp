@@ -503,9 +503,11 @@ Result<int64_t> CreateJob(Ctx& ctx, const JobLaunch& l) {
       "timeout, use_fact_cache, become_enabled, diff_mode, force_handlers, allow_simultaneous, "
       "job_slice_number, job_slice_count, survey_passwords, launch_config, start_args, "
       "task_impact, execution_environment_id, webhook_service, webhook_credential_id, "
-      "ancestor_job_id, created, modified, created_by_id, modified_by_id) VALUES ('job', ?, ?, ?, "
+      "ancestor_job_id, created, modified, created_by_id, modified_by_id, "
+      "event_processing_finished) "
+      "VALUES ('job', ?, ?, ?, "
       "?, ?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 1, ?, ?, ?, "
-      "?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+      "?, ?, ?, ?, ?, ?, ?, ?, ?, 0) RETURNING id",
       {GetString(t, "name"),
        GetString(t, "description"),
        IdOf(t),

@@ -5,6 +5,7 @@
 #include <set>
 
 #include "api/resources/inventory_common.hpp"
+#include "api/resources/job_launch.hpp"
 #include "api/resources/unified_jobs.hpp"
 #include "domain/survey.hpp"
 
@@ -447,8 +448,7 @@ void RegisterJobs() {
   d.sublists.push_back(ActivityStreamSubList("job"));
   d.actions.push_back(CancelAction("jobs"));
   d.actions.push_back(StdoutAction("jobs"));
-  // TODO(jobs): push RelaunchJobAction() (api/resources/job_launch.hpp) here once job_launch.cpp
-  // is committed; related.relaunch appears by itself when the action exists.
+  d.actions.push_back(RelaunchJobAction());
   Registry::Get().Add(std::move(d));
   RegisterJobEvents();
   RegisterJobHostSummaries();
