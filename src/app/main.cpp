@@ -1,6 +1,6 @@
 // baton: an AWX-compatible automation controller. Commands: serve, migrate, version.
-#include <CLI/CLI.hpp>
 #include <signal.h>
+#include <CLI/CLI.hpp>
 
 #include <chrono>
 #include <filesystem>
@@ -9,6 +9,7 @@
 
 #include "api/app.hpp"
 #include "app/bootstrap.hpp"
+#include "app/demo_data.hpp"
 #include "app/tls.hpp"
 #include "core/log.hpp"
 #include "core/secrets.hpp"
@@ -34,7 +35,8 @@ bool ParseListen(const std::string& listen, std::string& host, unsigned short& p
   size_t colon = listen.rfind(':');
   if (colon == std::string::npos) return false;
   host = listen.substr(0, colon);
-  if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']')
+    host = host.substr(1, host.size() - 2);
   try {
     int p = std::stoi(listen.substr(colon + 1));
     if (p < 0 || p > 65535) return false;
@@ -70,17 +72,23 @@ int main(int argc, char** argv) {
 
   auto* serve = cli.add_subcommand("serve", "Serve the AWX v2 API");
   serve->add_option("--listen", listen, "Address to listen on (host:port)")->capture_default_str();
-  serve->add_option("--data-dir", data_dir, "Directory holding baton.db and run data")->capture_default_str();
+  serve->add_option("--data-dir", data_dir, "Directory holding baton.db and run data")
+      ->capture_default_str();
   serve->add_option("--tls-cert", tls_cert, "PEM certificate: serve HTTPS");
   serve->add_option("--tls-key", tls_key, "PEM private key for --tls-cert");
-  serve->add_flag("--tls-self-signed", self_signed, "Serve HTTPS with a self-signed pair kept in the data dir");
+  serve->add_flag("--tls-self-signed", self_signed,
+                  "Serve HTTPS with a self-signed pair kept in the data dir");
   serve->add_option("--threads", threads, "I/O threads (default: number of cores)");
-  serve->add_option("--body-limit", body_limit, "Largest accepted request body in bytes")->capture_default_str();
-  serve->add_option("--product-version", product_version, "X-API-Product-Version to announce")->capture_default_str();
+  serve->add_option("--body-limit", body_limit, "Largest accepted request body in bytes")
+      ->capture_default_str();
+  serve->add_option("--product-version", product_version, "X-API-Product-Version to announce")
+      ->capture_default_str();
   serve->add_option("--capacity", capacity,
                     "Jobs' task impact this instance runs at once (default: 4 per CPU core)");
-  serve->add_option("--projects-root", projects_root, "Directory of project checkouts (default DATA_DIR/projects)");
-  serve->add_option("--log-level", log_level, "trace, debug, info, warn, error")->capture_default_str();
+  serve->add_option("--projects-root", projects_root,
+                    "Directory of project checkouts (default DATA_DIR/projects)");
+  serve->add_option("--log-level", log_level, "trace, debug, info, warn, error")
+      ->capture_default_str();
 
   auto* migrate = cli.add_subcommand("migrate", "Create or upgrade the database and exit");
   migrate->add_option("--data-dir", data_dir, "Directory holding baton.db")->capture_default_str();
@@ -120,7 +128,8 @@ int main(int argc, char** argv) {
       if (!seed.admin_password.empty()) std::cout << " with password: " << seed.admin_password;
       std::cout << std::endl;
     }
-    if (self_signed && tls_cert.empty()) std::tie(tls_cert, tls_key) = app::EnsureSelfSigned(data_dir);
+    if (self_signed && tls_cert.empty())
+      std::tie(tls_cert, tls_key) = app::EnsureSelfSigned(data_dir);
 
     api::Config cfg;
     cfg.product_version = product_version;
@@ -136,8 +145,10 @@ int main(int argc, char** argv) {
     char hostname[256] = "baton";
     gethostname(hostname, sizeof hostname);
     cfg.node_name = hostname;
-    if (projects_root.empty()) projects_root = (std::filesystem::path(data_dir) / "projects").string();
+    if (projects_root.empty())
+      projects_root = (std::filesystem::path(data_dir) / "projects").string();
     std::filesystem::create_directories(projects_root);
+    app::SeedDemoData(*db, clock, projects_root);
     cfg.projects_root = projects_root;
 
     scheduler::Options sopts;
