@@ -123,7 +123,71 @@ bool IsFailedEvent(std::string_view event) {
   return t && t->failed;
 }
 
-std::optional<DerivedEvent> DeriveEvent(const json::object& ev, const HostMap& hosts) {
+std::string_view TopLevelMember(std::string_view s, std::string_view key) {
+  const size_t n = s.size();
+  // Index just past the string starting at s[i] == '"'.
+  auto skip_string = [&](size_t i) {
+    for (++i; i < n; ++i) {
+      if (s[i] == '\\')
+        ++i;
+      else if (s[i] == '"')
+        return i + 1;
+    }
+    return n;
+  };
+  auto skip_space = [&](size_t i) {
+    while (i < n && std::isspace(static_cast<unsigned char>(s[i]))) ++i;
+    return i;
+  };
+  int depth = 0;
+  for (size_t i = 0; i < n;) {
+    char c = s[i];
+    if (c == '"') {
+      size_t end = skip_string(i);
+      if (depth == 1) {
+        size_t colon = skip_space(end);
+        if (colon < n && s[colon] == ':' && end - i >= 2 && s.substr(i + 1, end - i - 2) == key) {
+          size_t start = skip_space(colon + 1), k = start;
+          int d = 0;
+          while (k < n) {
+            char ch = s[k];
+            if (ch == '"') {
+              k = skip_string(k);
+              continue;
+            }
+            if (ch == '{' || ch == '[') {
+              ++d;
+            } else if (ch == '}' || ch == ']') {
+              if (d == 0) break;
+              if (--d == 0) {
+                ++k;
+                break;
+              }
+            } else if (ch == ',' && d == 0) {
+              break;
+            }
+            ++k;
+          }
+          std::string_view v = s.substr(start, k - start);
+          while (!v.empty() && std::isspace(static_cast<unsigned char>(v.back())))
+            v.remove_suffix(1);
+          return v;
+        }
+      }
+      i = end;
+      continue;
+    }
+    if (c == '{' || c == '[')
+      ++depth;
+    else if (c == '}' || c == ']')
+      --depth;
+    ++i;
+  }
+  return {};
+}
+
+std::optional<DerivedEvent> DeriveEvent(const json::object& ev, const HostMap& hosts,
+                                        std::string_view raw_event_data) {
   std::string_view event = Sv(ev, "event");
   const json::value* counter = ev.if_contains("counter");
   if (event.empty() || !counter || !(counter->is_int64() || counter->is_uint64())) return {};
@@ -158,7 +222,10 @@ std::optional<DerivedEvent> DeriveEvent(const json::object& ev, const HostMap& h
   d.host_name = Strip(Sv(data, "host"));
   if (!d.host_name.empty())
     if (auto it = hosts.find(d.host_name); it != hosts.end()) d.host_id = it->second;
-  d.event_data = dv && dv->is_object() ? Dump(*dv) : "{}";
+  if (dv && dv->is_object())
+    d.event_data = raw_event_data.empty() ? Dump(*dv) : std::string(raw_event_data);
+  else
+    d.event_data = "{}";
   return d;
 }
 
@@ -244,15 +311,26 @@ void EventIngestor::FeedLine(std::string_view line) {
   if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
   if (line.empty()) return;
   std::optional<DerivedEvent> d;
-  json::value parsed;
+  std::optional<json::object> stats_data;
   if (line.front() == '{') {
+    // The line's values live in a reused buffer; what outlives the line is copied out.
+    if (arena_.size() < line.size() * 4 + 4096) arena_.resize(line.size() * 4 + 4096);
+    json::monotonic_resource mr(arena_.data(), arena_.size());
     boost::system::error_code ec;
-    parser_.reset();
+    parser_.reset(json::storage_ptr(&mr));
     parser_.write(line.data(), line.size(), ec);
     if (!ec) {
-      parsed = parser_.release();
-      if (parsed.is_object()) d = DeriveEvent(parsed.as_object(), hosts_);
+      json::value parsed = parser_.release();
+      if (parsed.is_object()) {
+        d = DeriveEvent(parsed.as_object(), hosts_, TopLevelMember(line, "event_data"));
+        if (d && d->event == "playbook_on_stats") {
+          const json::value* data = parsed.as_object().if_contains("event_data");
+          stats_data =
+              data && data->is_object() ? json::object(data->as_object(), {}) : json::object{};
+        }
+      }
     }
+    parser_.reset();  // nothing may point into `mr` past this scope
   }
   if (!d) {
     // Not an event: ansible-runner's own messages (e.g. a traceback) stay in the output.
@@ -267,8 +345,7 @@ void EventIngestor::FeedLine(std::string_view line) {
     // The stats event is written alone, after the events before it (AWX propagates changed
     // and failed from children to parents when it arrives).
     Flush();
-    const json::value* data = parsed.as_object().if_contains("event_data");
-    pending_stats_ = data && data->is_object() ? data->as_object() : json::object{};
+    pending_stats_ = std::move(stats_data);
     pending_.push_back(std::move(*d));
     Flush();
     return;

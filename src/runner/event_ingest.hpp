@@ -47,7 +47,13 @@ int EventLevel(std::string_view event);
 // Is `event` one of AWX's FAILED_EVENTS?
 bool IsFailedEvent(std::string_view event);
 // The row of a runner event; nullopt for a line that is not an event (no "event" / "counter").
-std::optional<DerivedEvent> DeriveEvent(const json::object& ev, const HostMap& hosts);
+// `raw_event_data`, when given, is the event_data member's text in the line `ev` was parsed
+// from: it is stored as it is instead of serializing the parsed value again.
+std::optional<DerivedEvent> DeriveEvent(const json::object& ev, const HostMap& hosts,
+                                        std::string_view raw_event_data = {});
+// The text of member `key` of the top-level object of the valid JSON text `line` (empty when
+// absent), found without parsing.
+std::string_view TopLevelMember(std::string_view line, std::string_view key);
 
 struct HostSummary {
   std::string host_name;
@@ -113,6 +119,7 @@ class EventIngestor {
   json::value artifacts_;
   std::string other_;
   json::parser parser_;
+  std::vector<unsigned char> arena_;  // parse buffer of one line, reused
 };
 
 }  // namespace baton::runner
