@@ -20,6 +20,12 @@
 #include "scheduler/dispatcher.hpp"
 #include "store/db.hpp"
 
+namespace baton::api {
+// api/resources/inventory_script.cpp: the hosts of an inventory (smart ones through their
+// host_filter) for the job runner.
+runner::HostsSqlFn RunnerInventoryHosts(const Config& cfg);
+}  // namespace baton::api
+
 namespace {
 
 using namespace baton;
@@ -160,7 +166,7 @@ int main(int argc, char** argv) {
     scheduler::Dispatcher dispatcher(*db, clock, sopts);
     dispatcher.Register(std::make_unique<runner::ProjectUpdateRunner>());
     dispatcher.Register(std::make_unique<runner::InventoryUpdateRunner>());
-    dispatcher.Register(std::make_unique<runner::PlaybookRunner>());
+    dispatcher.Register(std::make_unique<runner::PlaybookRunner>(api::RunnerInventoryHosts(cfg)));
     cfg.wake_dispatcher = [&dispatcher] { dispatcher.Wake(); };
     api::App app(*db, cfg, clock);
 

@@ -8,7 +8,13 @@
 
 #include "core/vars.hpp"
 #include "fixtures/job_fixtures.hpp"
+#include "runner/playbook_run.hpp"
 #include "runner/process.hpp"
+
+namespace baton::api {
+// api/resources/inventory_script.cpp (wired by the application into the job runner).
+runner::HostsSqlFn RunnerInventoryHosts(const Config& cfg);
+}  // namespace baton::api
 
 namespace baton::testing {
 namespace {
@@ -425,6 +431,42 @@ TEST(JobRun, CustomCredentialTypeInjectsEnvExtraVarsAndFiles) {
   ASSERT_TRUE(env && env->is_object());
   EXPECT_EQ(env->as_object().at("MY_TOKEN"), "**********");
   EXPECT_EQ(Col(w.api, job, "job_env").find("t0k3n"), std::string::npos);
+}
+
+TEST(JobRun, ASmartInventoryRunsOnTheHostsItsFilterMatches) {
+  World w(Files{{"site.yml", kHello}}, {"h1", "h2", "web1"});
+  int64_t smart =
+      w.api
+          .Post("/api/v2/inventories/", json::object{{"name", "smart"},
+                                                     {"organization", 1},
+                                                     {"kind", "smart"},
+                                                     {"host_filter", "name__startswith=h"}})
+          .Expect(201)
+          .id();
+  JobRow j = w.Job("site.yml");
+  j.inventory_id = smart;
+  int64_t job = InsertJob(w.api, j);
+  // The application hands the runner the API's host_filter compiler.
+  scheduler::Options o;
+  o.node_name = "test-node";
+  o.data_dir = w.api.dir().string();
+  o.projects_root = w.api.projects_root().string();
+  o.secret_key = SecretKey(w.api);
+  o.safety_pass_ms = 200;
+  api::Config cfg;
+  SystemClock clock;
+  scheduler::Dispatcher d(w.api.db(), clock, o);
+  d.Register(std::make_unique<runner::PlaybookRunner>(api::RunnerInventoryHosts(cfg)));
+  d.Start();
+  ASSERT_EQ(WaitJob(w.api, job), "successful") << Col(w.api, job, "job_explanation");
+  d.Stop();
+  auto rows = w.api.db().Local().Query(
+      "SELECT host_name FROM job_host_summaries WHERE job_id = ? AND host_id IS NOT NULL ORDER BY "
+      "host_name",
+      {job});
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(store::AsString(rows.rows[0][0]), "h1");
+  EXPECT_EQ(store::AsString(rows.rows[1][0]), "h2");
 }
 
 TEST(JobRun, AProjectWithoutItsDirectoryFailsWithAnExplanation) {

@@ -6,6 +6,7 @@
 #include "api/resources/inventory_common.hpp"
 #include "core/vars.hpp"
 #include "runner/inventory_script.hpp"
+#include "runner/playbook_run.hpp"
 
 namespace baton::api {
 namespace {
@@ -103,6 +104,20 @@ Result<Reply> Tree(Ctx& ctx, ApiRequest& req) {
 }
 
 }  // namespace
+
+// The hosts of an inventory for the job runner (runner::HostsSqlFn): smart inventories need
+// the host_filter compiler of this layer. Declared where the application wires the runner.
+runner::HostsSqlFn RunnerInventoryHosts(const Config& cfg) {
+  return
+      [&cfg](store::Connection& db, int64_t inventory_id, store::Params& p) -> Result<std::string> {
+        rbac::Caller system;
+        system.superuser = true;
+        Ctx ctx{db, system, cfg};
+        auto inv = Load(ctx, Registry::Get().Must("inventories"), inventory_id);
+        if (!inv) return Error::NotFound();
+        return InventoryHostsSql(ctx, *inv, p);
+      };
+}
 
 ActionDef InventoryScriptAction() {
   ActionDef a;
