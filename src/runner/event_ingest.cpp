@@ -275,15 +275,63 @@ EventIngestor::EventIngestor(store::Database& db, int64_t job_id, HostMap hosts,
   // Counters stored by an earlier ingestion of this job (a replay) are skipped.
   auto rows = db_.Local().Query("SELECT counter FROM job_events WHERE job_id = ?", {job_id_});
   for (auto& r : rows.rows) seen_.insert(store::AsInt(r[0]));
-  pending_.reserve(opts_.max_batch);
+  pending_.items.reserve(opts_.max_batch);
+  if (opts_.background) writer_ = std::thread([this] { WriterLoop(); });
 }
 
 EventIngestor::~EventIngestor() {
   try {
-    if (!finished_) Flush();
+    if (!finished_) {
+      Flush();
+      Sync();
+    }
   } catch (const std::exception& e) {
     spdlog::error("job {}: events not written: {}", job_id_, e.what());
   }
+  StopWriter();
+}
+
+void EventIngestor::WriterLoop() {
+  while (true) {
+    Batch b;
+    {
+      std::unique_lock<std::mutex> lock(wmu_);
+      wcv_.wait(lock, [this] { return stop_ || !queue_.empty(); });
+      if (queue_.empty()) return;  // stopping
+      b = std::move(queue_.front());
+      queue_.pop_front();
+      writing_ = true;
+    }
+    std::exception_ptr err;
+    try {
+      Write(b);
+    } catch (...) {
+      err = std::current_exception();
+    }
+    {
+      std::lock_guard<std::mutex> lock(wmu_);
+      writing_ = false;
+      if (err && !error_) error_ = err;
+    }
+    wcv_.notify_all();
+  }
+}
+
+void EventIngestor::StopWriter() {
+  if (!writer_.joinable()) return;
+  {
+    std::lock_guard<std::mutex> lock(wmu_);
+    stop_ = true;
+  }
+  wcv_.notify_all();
+  writer_.join();
+}
+
+void EventIngestor::Sync() {
+  if (!opts_.background) return;
+  std::unique_lock<std::mutex> lock(wmu_);
+  wcv_.wait(lock, [this] { return (queue_.empty() && !writing_) || error_; });
+  if (error_) std::rethrow_exception(error_);
 }
 
 void EventIngestor::Feed(std::string_view chunk) {
@@ -335,7 +383,10 @@ void EventIngestor::FeedLine(std::string_view line) {
   if (!d) {
     // Not an event: ansible-runner's own messages (e.g. a traceback) stay in the output.
     other_.append(line).push_back('\n');
-    if (out_) out_->Append(std::string(line) + "\n");
+    DerivedEvent text;
+    text.counter = -1;
+    text.stdout = std::string(line);
+    pending_.items.push_back(std::move(text));
     return;
   }
   if (!seen_.insert(d->counter).second) return;  // already stored (a replay)
@@ -345,28 +396,42 @@ void EventIngestor::FeedLine(std::string_view line) {
     // The stats event is written alone, after the events before it (AWX propagates changed
     // and failed from children to parents when it arrives).
     Flush();
-    pending_stats_ = std::move(stats_data);
-    pending_.push_back(std::move(*d));
+    pending_.stats = std::move(stats_data);
+    pending_.items.push_back(std::move(*d));
     Flush();
     return;
   }
-  pending_.push_back(std::move(*d));
-  if (pending_.size() >= opts_.max_batch) Flush();
+  pending_.items.push_back(std::move(*d));
+  if (pending_.items.size() >= opts_.max_batch) Flush();
 }
 
 void EventIngestor::MaybeFlush() {
-  if (pending_.empty()) return;
-  if (pending_.size() >= opts_.max_batch ||
+  if (pending_.items.empty()) return;
+  if (pending_.items.size() >= opts_.max_batch ||
       std::chrono::steady_clock::now() - last_flush_ >= std::chrono::milliseconds(opts_.flush_ms))
     Flush();
 }
 
 void EventIngestor::Flush() {
   last_flush_ = std::chrono::steady_clock::now();
-  if (pending_.empty()) {
-    if (out_) out_->Flush();
+  if (pending_.items.empty()) return;
+  Batch b = std::move(pending_);
+  pending_ = Batch{};
+  pending_.items.reserve(opts_.max_batch);
+  if (!opts_.background) {
+    Write(b);
     return;
   }
+  {
+    std::unique_lock<std::mutex> lock(wmu_);
+    wcv_.wait(lock, [this] { return queue_.size() < 2 || error_; });
+    if (error_) std::rethrow_exception(error_);
+    queue_.push_back(std::move(b));
+  }
+  wcv_.notify_all();
+}
+
+void EventIngestor::Write(Batch& b) {
   auto& c = db_.Local();
   std::string now = FormatIso(clock_.Now());
   store::Tx tx(c);
@@ -377,8 +442,12 @@ void EventIngestor::Flush() {
       "?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING";
   store::Params p;
   p.reserve(21);
-  for (auto& e : pending_) {
-    if (e.event == "playbook_on_stats" && pending_stats_) WriteStats(c, e, *pending_stats_, now);
+  for (auto& e : b.items) {
+    if (e.counter < 0) {  // a line of output that is no event
+      if (out_) out_->Append(e.stdout.append("\n"));
+      continue;
+    }
+    if (e.event == "playbook_on_stats" && b.stats) WriteStats(c, e, *b.stats, now);
     p.clear();
     p.emplace_back(job_id_);
     p.emplace_back(std::move(e.event));
@@ -408,8 +477,6 @@ void EventIngestor::Flush() {
     p.emplace_back(now);
     c.Exec(kInsert, p);
   }
-  pending_.clear();
-  pending_stats_.reset();
   if (out_) out_->Flush();
   tx.Commit();
 }
@@ -452,6 +519,8 @@ void EventIngestor::Finish() {
     FeedLine(line);
   }
   Flush();
+  Sync();
+  StopWriter();
   finished_ = true;
   db_.Local().Exec("UPDATE unified_jobs SET event_processing_finished = 1 WHERE id = ?", {job_id_});
 }

@@ -8,10 +8,15 @@
 // stream write nothing twice. Not thread-safe: one ingestor per job, fed from one thread.
 #pragma once
 #include <chrono>
+#include <condition_variable>
 #include <cstdint>
+#include <deque>
+#include <exception>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <unordered_map>
 #include <unordered_set>
 #include <vector>
@@ -70,6 +75,10 @@ class EventIngestor {
   struct Options {
     size_t max_batch = 1000;
     int flush_ms = 100;
+    // Batches are written by a thread of the ingestor (its own connection) while the next
+    // lines are parsed; Flush() hands a batch over (waiting while two are queued), Sync()
+    // waits for what was handed over. Without it, Flush() writes before returning.
+    bool background = false;
   };
   // `out` (optional) receives each event's stdout as the job's text output.
   EventIngestor(store::Database& db, int64_t job_id, HostMap hosts, OutputWriter* out,
@@ -85,8 +94,11 @@ class EventIngestor {
   void FeedLine(std::string_view line);
   // Writes the pending batch if it is full or older than flush_ms.
   void MaybeFlush();
-  // Writes the pending batch now (one transaction).
+  // Writes the pending batch now (one transaction; handed to the writer thread in background
+  // mode). Rethrows a failure of an earlier background write.
   void Flush();
+  // Waits until every batch handed over is written (background mode; no-op otherwise).
+  void Sync();
   // Ingests a last partial line, flushes, and marks event processing finished.
   void Finish();
 
@@ -98,6 +110,14 @@ class EventIngestor {
   const std::string& other_output() const { return other_; }
 
  private:
+  // Events and output text lines (counter < 0) in order, and a stats event's event_data.
+  struct Batch {
+    std::vector<DerivedEvent> items;
+    std::optional<json::object> stats;
+  };
+  void Write(Batch& b);
+  void WriterLoop();
+  void StopWriter();
   void WriteStats(store::Connection& c, const DerivedEvent& stats, const json::object& data,
                   const std::string& now);
 
@@ -108,10 +128,8 @@ class EventIngestor {
   const Clock& clock_;
   Options opts_;
   std::string partial_;
-  std::vector<DerivedEvent> pending_;
-  std::optional<json::object> pending_stats_;  // event_data of a pending stats event
+  Batch pending_;
   std::unordered_set<int64_t> seen_;
-  int64_t stored_max_ = 0;  // counters up to this were stored before this ingestor started
   std::chrono::steady_clock::time_point last_flush_;
   int64_t events_ = 0;
   bool saw_stats_ = false;
@@ -120,6 +138,14 @@ class EventIngestor {
   std::string other_;
   json::parser parser_;
   std::vector<unsigned char> arena_;  // parse buffer of one line, reused
+  // Background writer.
+  std::thread writer_;
+  std::mutex wmu_;
+  std::condition_variable wcv_;
+  std::deque<Batch> queue_;
+  bool writing_ = false;
+  bool stop_ = false;
+  std::exception_ptr error_;
 };
 
 }  // namespace baton::runner

@@ -293,7 +293,9 @@ RunResult PlaybookRunner::Run(RunContext& rc) {
   }
   db.Exec("UPDATE unified_jobs SET pid = ? WHERE id = ?", {int64_t{sp.value().pid}, rc.job_id});
 
-  EventIngestor ingest(rc.db, rc.job_id, std::move(job.hosts), &rc.out, clock);
+  EventIngestor::Options io;
+  io.background = true;  // events are written while the next ones are parsed
+  EventIngestor ingest(rc.db, rc.job_id, std::move(job.hosts), &rc.out, clock, io);
   Finished f;
   try {
     f = WaitWithOutput(
