@@ -6,6 +6,7 @@
 
 #include <filesystem>
 
+#include "app/demo_data.hpp"
 #include "core/vars.hpp"
 #include "fixtures/job_fixtures.hpp"
 #include "runner/playbook_run.hpp"
@@ -18,6 +19,8 @@ runner::HostsSqlFn RunnerInventoryHosts(const Config& cfg);
 
 namespace baton::testing {
 namespace {
+
+using namespace runs;
 
 namespace fs = std::filesystem;
 
@@ -467,6 +470,24 @@ TEST(JobRun, ASmartInventoryRunsOnTheHostsItsFilterMatches) {
   ASSERT_EQ(rows.size(), 2u);
   EXPECT_EQ(store::AsString(rows.rows[0][0]), "h1");
   EXPECT_EQ(store::AsString(rows.rows[1][0]), "h2");
+}
+
+TEST(JobRun, TheDemoJobTemplateLaunchedThroughTheApiRuns) {
+  Api api;
+  SystemClock clock;
+  ASSERT_TRUE(app::SeedDemoData(api.db(), clock, api.projects_root().string()));
+  Resp jts = api.Get("/api/v2/job_templates/?name=Demo+Job+Template").Expect(200);
+  ASSERT_EQ(jts.count(), 1);
+  int64_t jt = jts.results()[0].as_object().at("id").as_int64();
+  api.StartDispatcher();
+  Resp r = api.Post("/api/v2/job_templates/" + std::to_string(jt) + "/launch/", json::object{})
+               .Expect(201);
+  int64_t job = r["job"].as_int64();
+  Resp done = api.WaitFinished("/api/v2/jobs/" + std::to_string(job) + "/", 90);
+  EXPECT_EQ(done["status"], "successful") << done.body << Output(api, job);
+  EXPECT_NE(Output(api, job).find("Hello World!"), std::string::npos) << Output(api, job);
+  EXPECT_GE(Count(api, "SELECT COUNT(*) FROM job_host_summaries WHERE job_id = ?", {job}), 1);
+  EXPECT_EQ(Col(api, job, "start_args"), "");
 }
 
 TEST(JobRun, AProjectWithoutItsDirectoryFailsWithAnExplanation) {

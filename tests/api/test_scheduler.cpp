@@ -14,6 +14,8 @@
 namespace baton::testing {
 namespace {
 
+using namespace runs;
+
 namespace fs = std::filesystem;
 
 const char* kQuick = "- hosts: all\n  gather_facts: false\n  tasks:\n    - debug: msg=hi\n";
