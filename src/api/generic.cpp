@@ -280,6 +280,7 @@ void RegisterProjects();
 void RegisterLabels();
 void RegisterInventorySources();
 void RegisterJobTemplates();
+void RegisterWorkflowJobs();
 void RegisterWorkflowJobTemplates();
 void RegisterJobs();
 void RegisterUnifiedLists();
@@ -293,6 +294,7 @@ void BuildRoutes(Router& router) {
     RegisterLabels();
     RegisterInventorySources();
     RegisterJobTemplates();
+    RegisterWorkflowJobs();
     RegisterWorkflowJobTemplates();
     RegisterJobs();
     RegisterUnifiedLists();

@@ -42,6 +42,7 @@ constexpr JobKind kJobKinds[] = {
     {"inventory_update", "inventory_updates",
      "(SELECT i.organization_id FROM inventories i WHERE i.id = k.inventory_id)"},
     {"job", "jobs", "k.organization_id"},
+    {"workflow_job", "workflow_jobs", "k.organization_id"},
 };
 
 std::string Quote(std::string_view s) {

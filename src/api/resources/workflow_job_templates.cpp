@@ -2,13 +2,14 @@
 // api-resources.md §23): fields and validation, RBAC as AWX's WorkflowJobTemplateAccess,
 // related links and summaries, survey_spec/, labels/, copy/ (nodes, edges and approval
 // templates copied in the same transaction), webhook_key/, workflow_nodes/, workflow_jobs/.
-// launch/ belongs to the launch code. Nodes: workflow_nodes.cpp; shared helpers:
+// launch/ lives in workflow_launch.cpp. Nodes: workflow_nodes.cpp; shared helpers:
 // workflow_graph.hpp.
 #include "api/resources/attachments.hpp"
 #include "api/resources/inventory_common.hpp"
 #include "api/resources/job_launch.hpp"
 #include "api/resources/unified_jobs.hpp"
 #include "api/resources/workflow_graph.hpp"
+#include "api/resources/workflow_launch.hpp"
 #include "core/crypto.hpp"
 
 namespace baton::api {
@@ -437,42 +438,6 @@ Status CanEditLabels(Ctx& ctx, int64_t wfjt) {
   return RequireRole(ctx, kCt, wfjt, "admin_role");
 }
 
-// Read-only workflow_jobs and workflow_approvals for the sub-lists that list them, until the
-// launch and approval code registers the full resources (registered only when absent; their
-// Register functions must then run before RegisterWorkflowJobTemplates).
-void RegisterPlaceholder(const char* name, const char* type, const char* model, const char* title,
-                         const char* template_resource,
-                         std::function<std::string(Ctx&, store::Params&)> read_filter) {
-  if (Registry::Get().Find(name)) return;
-  ResourceDef d = NewResource(name, type, model, title);
-  d.creatable = d.editable = d.deletable = false;
-  d.has_created_by = false;
-  d.fields = CommonFields();
-  for (auto& f : UnifiedJobFields()) d.fields.push_back(f);
-  d.read_filter = std::move(read_filter);
-  std::string self = name, tr = template_resource;
-  d.decorate = [self, tr](Ctx& ctx, const Obj& o, json::object& out, bool detail) {
-    DecorateUnifiedJob(ctx, Registry::Get().Must(self), o, out, tr, detail);
-  };
-  Registry::Get().Add(std::move(d));
-}
-
-// RB-17: a workflow job is readable with its template (the job template of a sliced one).
-std::string WorkflowJobsReadable(Ctx& ctx, store::Params& p) {
-  if (ctx.caller.sees_all()) return "";
-  std::string wf = HasRoleSql(ctx, kCt, "read_role", p, "t.workflow_job_template_id");
-  return "(" + wf + " OR " + HasRoleSql(ctx, "job_template", "read_role", p, "t.job_template_id") +
-         ")";
-}
-
-// RB-2: an approval is readable with the template of its workflow job.
-std::string ApprovalsReadable(Ctx& ctx, store::Params& p) {
-  if (ctx.caller.sees_all()) return "";
-  return "t.id IN (SELECT n.job_id FROM workflow_job_nodes n JOIN unified_jobs w ON w.id = "
-         "n.workflow_job_id WHERE " +
-         HasRoleSql(ctx, kCt, "read_role", p, "w.workflow_job_template_id") + ")";
-}
-
 }  // namespace
 
 void RegisterWorkflowApprovalTemplates();
@@ -514,16 +479,13 @@ void RegisterWorkflowJobTemplates() {
   d.sublists.push_back(ObjectRolesSubList(kCt));
   d.sublists.push_back(AccessListSubList(kCt));
   d.sublists.push_back(ActivityStreamSubList(kCt));
+  d.actions.push_back(WorkflowJobTemplateLaunchAction());
   d.actions.push_back(SurveySpecAction("workflow_job_templates", kCt));
   d.actions.push_back(WorkflowCopyAction());
   d.actions.push_back(WebhookKeyAction());
   Registry::Get().Add(std::move(d));
   RegisterWorkflowNodes();
   RegisterWorkflowApprovalTemplates();
-  RegisterPlaceholder("workflow_jobs", "workflow_job", "WorkflowJob", "Workflow Jobs",
-                      "workflow_job_templates", WorkflowJobsReadable);
-  RegisterPlaceholder("workflow_approvals", "workflow_approval", "WorkflowApproval",
-                      "Workflow Approvals", "workflow_approval_templates", ApprovalsReadable);
 }
 
 }  // namespace baton::api
