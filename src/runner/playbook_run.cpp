@@ -6,6 +6,8 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <fstream>
+#include <map>
 
 #include <spdlog/spdlog.h>
 
@@ -72,6 +74,41 @@ class RunDir {
   std::string path_;
 };
 
+std::string ReadFile(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
+// AWX's finish_fact_cache: facts ansible wrote (or changed) are stored on their hosts; a cache
+// file that disappeared (clear_facts) clears the host's facts.
+void SaveFacts(store::Connection& db, const Clock& clock, const PlaybookRunner::Loaded& job,
+               const std::string& cache_dir) {
+  std::map<int64_t, std::string> written;
+  for (const auto& [id, name, text] : job.facts_written) written[id] = text;
+  std::string now = FormatIso(clock.Now());
+  store::Tx tx(db);
+  for (const auto& [name, id] : job.hosts) {
+    if (!FactCacheName(name)) continue;
+    fs::path file = fs::path(cache_dir) / name;
+    std::error_code ec;
+    auto before = written.find(id);
+    if (!fs::exists(file, ec)) {
+      if (before != written.end())
+        db.Exec("UPDATE hosts SET ansible_facts = '{}', ansible_facts_modified = ? WHERE id = ?",
+                {now, id});
+      continue;
+    }
+    std::string text = ReadFile(file);
+    auto facts = ParseJson(text);
+    if (!facts || !facts->is_object()) continue;
+    std::string dumped = Dump(*facts);
+    if (before != written.end() && before->second == dumped) continue;  // unchanged
+    db.Exec("UPDATE hosts SET ansible_facts = ?, ansible_facts_modified = ? WHERE id = ?",
+            {dumped, now, id});
+  }
+  tx.Commit();
+}
+
 }  // namespace
 
 Status WritePlan(const RunPlan& plan, const std::string& dir) {
@@ -112,7 +149,8 @@ Result<PlaybookRunner::Loaded> PlaybookRunner::Load(RunContext& rc,
       "SELECT name, launch_type, job_template_id, project_id, inventory_id, playbook, "
       "scm_branch, forks, limit_, verbosity, job_type, extra_vars, job_tags, skip_tags, "
       "start_at_task, timeout, become_enabled, diff_mode, force_handlers, job_slice_number, "
-      "job_slice_count, survey_passwords, start_args, created_by_id FROM unified_jobs WHERE id = ?",
+      "job_slice_count, survey_passwords, start_args, created_by_id, use_fact_cache FROM "
+      "unified_jobs WHERE id = ?",
       {rc.job_id});
   if (rows.empty()) return Explain("The job disappeared.");
   const auto& r = rows.rows[0];
@@ -139,6 +177,7 @@ Result<PlaybookRunner::Loaded> PlaybookRunner::Load(RunContext& rc,
   s.become_enabled = num("become_enabled") != 0;
   s.diff_mode = num("diff_mode") != 0;
   s.force_handlers = num("force_handlers") != 0;
+  s.use_fact_cache = num("use_fact_cache") != 0;
   s.base_env = BaseEnv();
   out.timeout_s = num("timeout");
 
@@ -189,6 +228,19 @@ Result<PlaybookRunner::Loaded> PlaybookRunner::Load(RunContext& rc,
   s.inventory = InventoryScript(db, si, where, hp, so);
   s.inventory_id = *inventory_id;
   for (auto& [name, id] : InventoryHostIds(db, where, hp)) out.hosts.emplace(name, id);
+  if (s.use_fact_cache) {
+    // AWX's start_fact_cache: the stored facts of the hosts, for ansible's jsonfile cache.
+    auto facts = db.Query(
+        "SELECT t.id, t.name, t.ansible_facts FROM hosts t WHERE " + where + " ORDER BY t.id", hp);
+    for (auto& r : facts.rows) {
+      std::string name = store::AsString(r[1]);
+      json::object f = ObjectOf(store::AsString(r[2]));
+      if (f.empty() || !FactCacheName(name)) continue;
+      std::string text = Dump(f);
+      out.facts_written.emplace_back(store::AsInt(r[0]), name, text);
+      s.facts.emplace_back(name, std::move(f));
+    }
+  }
 
   // Credentials in attachment order, secrets decrypted.
   auto creds = db.Query(
@@ -295,7 +347,7 @@ RunResult PlaybookRunner::Run(RunContext& rc) {
 
   EventIngestor::Options io;
   io.background = true;  // events are written while the next ones are parsed
-  EventIngestor ingest(rc.db, rc.job_id, std::move(job.hosts), &rc.out, clock, io);
+  EventIngestor ingest(rc.db, rc.job_id, job.hosts, &rc.out, clock, io);
   Finished f;
   try {
     f = WaitWithOutput(
@@ -311,6 +363,7 @@ RunResult PlaybookRunner::Run(RunContext& rc) {
     throw;
   }
   ingest.Finish();
+  if (job.spec.use_fact_cache) SaveFacts(db, clock, job, dir.path() + "/" + p.fact_cache);
   if (f.ending == Ending::kCanceled) return {"canceled", ""};
   if (f.ending == Ending::kTimedOut) return {"failed", "Job terminated due to timeout"};
   if (f.exit_code == 0) return {};

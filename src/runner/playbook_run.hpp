@@ -6,6 +6,8 @@
 #pragma once
 #include <functional>
 #include <string>
+#include <tuple>
+#include <vector>
 
 #include "core/result.hpp"
 #include "runner/event_ingest.hpp"
@@ -30,6 +32,8 @@ class PlaybookRunner : public JobRunner {
     JobSpec spec;
     HostMap hosts;          // the inventory's host names -> ids, for events
     int64_t timeout_s = 0;  // the job's timeout (0: none)
+    // What use_fact_cache wrote per host id (name, facts text), to tell what a run changed.
+    std::vector<std::tuple<int64_t, std::string, std::string>> facts_written;
   };
   // Reads what the plan needs from the database and clears the job's start_args. Errors carry
   // the job_explanation.

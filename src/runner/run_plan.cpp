@@ -114,6 +114,10 @@ std::string ShellQuote(const std::string& s) {
 
 }  // namespace
 
+bool FactCacheName(const std::string& name) {
+  return !name.empty() && name[0] != '.' && name.find('/') == std::string::npos;
+}
+
 std::string ShellJoin(const std::vector<std::string>& args) {
   std::string out;
   for (const auto& a : args) {
@@ -264,7 +268,16 @@ Result<RunPlan> BuildRunPlan(const JobSpec& spec) {
   if (!envvars.empty()) plan.files.push_back({"env/envvars", Dump(envvars), 0600});
   plan.files.insert(plan.files.end(), inj.files.begin(), inj.files.end());
 
-  plan.argv = {spec.ansible_runner, "run", "-j", "-p", spec.playbook, dir};
+  // ansible-runner's jsonfile fact cache lives in artifacts/<ident>/fact_cache: the job id as
+  // ident makes it known in advance (AWX's use_fact_cache).
+  std::string ident = std::to_string(spec.job_id);
+  plan.fact_cache = "artifacts/" + ident + "/fact_cache";
+  if (spec.use_fact_cache)
+    for (const auto& [host, facts] : spec.facts)
+      if (FactCacheName(host))
+        plan.files.push_back({plan.fact_cache + "/" + host, Dump(facts), 0600});
+
+  plan.argv = {spec.ansible_runner, "run", "-j", "--ident", ident, "-p", spec.playbook, dir};
   return plan;
 }
 

@@ -13,6 +13,7 @@
 //   env/envvars       variables injected by credentials
 //   env/settings      ansible-runner settings (pexpect)
 //   env/cred_*        files of credential injectors
+//   artifacts/<job id>/fact_cache/<host>  the hosts' stored facts (use_fact_cache)
 #pragma once
 #include <cstdint>
 #include <string>
@@ -37,6 +38,9 @@ struct JobSpec {
   bool become_enabled = false;
   bool diff_mode = false;
   bool force_handlers = false;
+  bool use_fact_cache = false;
+  // Stored ansible_facts of the inventory's hosts (name -> facts), for use_fact_cache.
+  std::vector<std::pair<std::string, json::object>> facts;
   json::object extra_vars;        // the job's extra_vars, survey passwords decrypted
   json::object meta_vars;         // awx_* / tower_* variables (extra_vars override them)
   json::object launch_passwords;  // start_args: ssh_password, become_password, vault_password,
@@ -54,11 +58,12 @@ struct RunPlan {
   std::vector<PlanFile> files;  // written below private_dir with their modes
   std::string project_link;     // "project" is a symlink to this directory
   std::vector<std::string> argv;
-  std::vector<std::string> env;            // NAME=value of the ansible-runner process
-  std::string cwd;                         // where ansible-runner runs
-  std::string job_cwd;                     // where ansible-playbook runs (the project)
-  std::vector<std::string> cmdline;        // ansible-playbook options, as in env/cmdline
-  json::object job_env;                    // the run's environment with secret values hidden
+  std::vector<std::string> env;      // NAME=value of the ansible-runner process
+  std::string cwd;                   // where ansible-runner runs
+  std::string job_cwd;               // where ansible-playbook runs (the project)
+  std::vector<std::string> cmdline;  // ansible-playbook options, as in env/cmdline
+  json::object job_env;              // the run's environment with secret values hidden
+  std::string fact_cache;            // the run's fact cache directory, relative to the private dir
   std::vector<std::string> password_keys;  // which passwords were provided (ssh_password ...)
 };
 
@@ -69,6 +74,9 @@ Result<RunPlan> BuildRunPlan(const JobSpec& spec);
 // The prompt regexes AWX answers (RunJob.get_password_prompts) mapped to the answers given in
 // `passwords` ('' when not given).
 json::object PasswordPrompts(const json::object& passwords);
+
+// Can `name` be a file name of the fact cache (no separator, not hidden)?
+bool FactCacheName(const std::string& name);
 
 // Shell-quotes `args` as one line (ansible-runner splits env/cmdline with shlex).
 std::string ShellJoin(const std::vector<std::string>& args);

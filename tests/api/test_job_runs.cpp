@@ -120,7 +120,7 @@ TEST(JobRun, SuccessfulRunRecordsEventsOutputAndHostSummaries) {
   auto args = ParseJson(Col(api, job, "job_args"));
   ASSERT_TRUE(args && args->is_array()) << Col(api, job, "job_args");
   EXPECT_EQ(args->as_array()[0], "ansible-runner");
-  EXPECT_EQ(args->as_array()[4], "site.yml");
+  EXPECT_EQ(args->as_array()[6], "site.yml");
   EXPECT_EQ(fs::path(Col(api, job, "job_cwd")).filename(), "project");
   auto env = ParseJson(Col(api, job, "job_env"));
   ASSERT_TRUE(env && env->is_object());
@@ -470,6 +470,53 @@ TEST(JobRun, ASmartInventoryRunsOnTheHostsItsFilterMatches) {
   ASSERT_EQ(rows.size(), 2u);
   EXPECT_EQ(store::AsString(rows.rows[0][0]), "h1");
   EXPECT_EQ(store::AsString(rows.rows[1][0]), "h2");
+}
+
+TEST(JobRun, UseFactCacheKeepsFactsOnTheHostsBetweenJobs) {
+  World w(Files{{"set.yml", R"(- hosts: all
+  gather_facts: false
+  tasks:
+    - set_fact:
+        color: "blue-{{ inventory_hostname }}"
+        cacheable: true
+)"},
+                {"get.yml", R"(- hosts: h1
+  gather_facts: false
+  tasks:
+    - set_stats:
+        data:
+          color: "{{ color | default('none') }}"
+)"}});
+  // Without use_fact_cache nothing is kept.
+  int64_t plain = InsertJob(w.api, w.Job("set.yml"));
+  w.api.StartDispatcher();
+  ASSERT_EQ(WaitJob(w.api, plain), "successful") << Output(w.api, plain);
+  EXPECT_EQ(Count(w.api, "SELECT COUNT(*) FROM hosts WHERE ansible_facts != '{}'"), 0);
+  JobRow set = w.Job("set.yml");
+  set.use_fact_cache = true;
+  int64_t j1 = InsertJob(w.api, set);
+  w.api.StartDispatcher().Wake();
+  ASSERT_EQ(WaitJob(w.api, j1), "successful") << Output(w.api, j1);
+  auto facts = ParseJson(w.api.db()
+                             .Local()
+                             .QueryString("SELECT ansible_facts FROM hosts WHERE name = 'h2'")
+                             .value_or(""));
+  ASSERT_TRUE(facts && facts->is_object());
+  EXPECT_EQ(facts->as_object().at("color"), "blue-h2");
+  EXPECT_NE(
+      w.api.db().Local().QueryString("SELECT ansible_facts_modified FROM hosts WHERE name = 'h2'"),
+      std::nullopt);
+  // A later job with use_fact_cache sees them; one without does not.
+  JobRow get = w.Job("get.yml");
+  get.use_fact_cache = true;
+  int64_t j2 = InsertJob(w.api, get);
+  get.use_fact_cache = false;
+  int64_t j3 = InsertJob(w.api, get);
+  w.api.StartDispatcher().Wake();
+  ASSERT_EQ(WaitJob(w.api, j2), "successful") << Output(w.api, j2);
+  ASSERT_EQ(WaitJob(w.api, j3), "successful") << Output(w.api, j3);
+  EXPECT_EQ(Artifacts(w.api, j2)["color"], "blue-h1");
+  EXPECT_EQ(Artifacts(w.api, j3)["color"], "none");
 }
 
 TEST(JobRun, TheDemoJobTemplateLaunchedThroughTheApiRuns) {

@@ -110,6 +110,8 @@ TEST(RunPlan, GoldenEveryOption) {
   s.start_at_task = "the task's name";
   s.force_handlers = true;
   s.extra_vars = json::object{{"awx_job_id", "overridden"}, {"x", json::array{1, "two"}}};
+  s.use_fact_cache = true;
+  s.facts = {{"h1", json::object{{"foo", "bar"}}}, {"../escape", json::object{{"x", 1}}}};
   auto plan = BuildRunPlan(s);
   ASSERT_TRUE(plan.ok());
   ExpectGolden("every_option", plan.value());
