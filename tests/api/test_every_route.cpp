@@ -98,6 +98,10 @@ TEST(EveryRoute, AnswersGetOptionsAndRefusesAnonymous) {
       "workflow_approval_template_id, created, modified) VALUES ('workflow_approval', 'rap', "
       "'successful', ?, ?, '2024-01-01T00:00:00Z', '2024-01-01T00:00:00Z') RETURNING id",
       {ids["workflow_approval_templates"], ids["workflow_approval_templates"]});
+  ids["workflow_job_nodes"] = api.db().Local().Insert(
+      "INSERT INTO workflow_job_nodes (workflow_job_id, identifier, created, modified) VALUES (?, "
+      "'rn', '2024-01-01T00:00:00Z', '2024-01-01T00:00:00Z') RETURNING id",
+      {ids["workflow_jobs"]});
   // A throwaway app to read the route table.
   store::Database& db = api.db();
   SystemClock clock;

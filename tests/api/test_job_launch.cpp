@@ -605,10 +605,12 @@ TEST(JobLaunch, JobSliceCountPrompt) {
   api.Patch(JtUrl(w.jt), json::object{{"inventory", small}}).Expect(200);
   Resp r = api.Post(JtUrl(w.jt, "launch"), json::object{{"job_slice_count", 3}}).Expect(400);
   EXPECT_EQ(Msg(r, "job_slice_count"), "Job inventory does not have enough hosts for slicing");
-  // Slicing itself is issue 5: a sliced launch still makes one job with one slice.
+  // Two slices make a sliced workflow job (RL-8; tests/api/test_workflow_slicing.cpp).
   api.Patch(JtUrl(w.jt), json::object{{"inventory", w.inventory}}).Expect(200);
-  int64_t job = Launch(api, w.jt, {{"job_slice_count", 2}});
-  EXPECT_EQ(JobInt(api, job, "job_slice_count"), 1);
+  Resp sliced =
+      api.Post(JtUrl(w.jt, "launch"), json::object{{"job_slice_count", 2}}).Expect(201);
+  EXPECT_EQ(sliced["type"], "workflow_job");
+  EXPECT_EQ(sliced["is_sliced_job"], true);
 }
 
 }  // namespace

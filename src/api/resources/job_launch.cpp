@@ -7,6 +7,8 @@
 
 #include "api/resources/attachments.hpp"
 #include "api/resources/inventory_common.hpp"
+#include "api/resources/workflow_launch.hpp"
+#include "core/crypto.hpp"
 #include "core/secrets.hpp"
 #include "core/vars.hpp"
 
@@ -415,6 +417,13 @@ Result<Reply> Launch(Ctx& ctx, ApiRequest& req) {
   l.accepted = d.accepted;
   l.passwords = std::move(used);
   store::Tx tx(ctx.db);
+  // RL-7, RL-8: more than one effective slice makes a sliced workflow job.
+  if (int64_t slices = domain::EffectiveSliceCount(l.state, l.accepted); slices > 1) {
+    BATON_ASSIGN(int64_t wj, CreateSlicedWorkflowJob(ctx, l, slices));
+    tx.Commit();
+    return WorkflowJobCreatedReply(
+        ctx, wj, json::object{{"workflow_job", wj}, {"ignored_fields", d.ignored}});
+  }
   BATON_ASSIGN(int64_t id, CreateJob(ctx, l));
   tx.Commit();
   return JobCreatedReply(ctx, id, json::object{{"job", id}, {"ignored_fields", d.ignored}});
@@ -546,6 +555,73 @@ Result<int64_t> CreateJob(Ctx& ctx, const JobLaunch& l) {
        Caller(ctx)});
   for (int64_t c : creds) AttachCredential(ctx, "job", id, c);
   for (int64_t lab : labels) AttachLabel(ctx, "job", id, lab);
+  tx.Commit();
+  ctx.wake = true;
+  return id;
+}
+
+Result<int64_t> CreateSlicedWorkflowJob(Ctx& ctx, const JobLaunch& l, int64_t slices) {
+  const Obj& t = *l.template_obj;
+  const domain::JobTemplateState& s = l.state;
+  const domain::LaunchPrompts& a = l.accepted;
+  json::object vars = domain::BuildJobExtraVars(s, a.extra_vars.value_or(json::object{}),
+                                                MakeEncryptor(ctx), MakeDecryptor(ctx));
+  json::object survey_passwords;
+  if (domain::SurveyActive(s.survey_enabled, s.survey_spec))
+    survey_passwords = domain::SurveyPasswords(s.survey_spec);
+  std::vector<int64_t> creds;
+  for (const auto& c : domain::MergeCredentials(
+           s.credentials, a.credentials.value_or(std::vector<domain::LaunchCredential>{})))
+    creds.push_back(c.id);
+  std::vector<int64_t> labels = s.labels;
+  if (a.labels)
+    for (int64_t id : *a.labels)
+      if (std::find(labels.begin(), labels.end(), id) == labels.end()) labels.push_back(id);
+  json::object config = ConfigOf(ctx, s, a, creds);
+  json::object char_prompts{{"limit", a.limit.value_or(s.limit)},
+                            {"scm_branch", a.scm_branch.value_or(s.scm_branch)},
+                            {"job_tags", a.job_tags.value_or(s.job_tags)},
+                            {"skip_tags", a.skip_tags.value_or(s.skip_tags)}};
+  auto inventory = a.inventory ? a.inventory : s.inventory;
+  std::string start_args =
+      l.passwords.empty() ? "" : Encrypt(ctx.cfg.secret_key, Dump(l.passwords));
+  std::string now = ctx.now_iso();
+  store::Tx tx(ctx.db);
+  int64_t id = ctx.db.Insert(
+      "INSERT INTO unified_jobs (type, name, description, unified_job_template_id, "
+      "job_template_id, is_sliced_job, launch_type, status, organization_id, inventory_id, "
+      "extra_vars, survey_passwords, launch_config, char_prompts, allow_simultaneous, "
+      "start_args, webhook_service, webhook_credential_id, ancestor_job_id, "
+      "event_processing_finished, created, modified, created_by_id, modified_by_id) VALUES "
+      "('workflow_job', ?, ?, ?, ?, 1, ?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, "
+      "?, ?) RETURNING id",
+      {GetString(t, "name"),
+       GetString(t, "description"),
+       IdOf(t),
+       IdOf(t),
+       l.launch_type,
+       store::OptId(OptIdOf(t, "organization")),
+       store::OptId(inventory),
+       DumpPy(vars),
+       Dump(survey_passwords),
+       Dump(config),
+       Dump(char_prompts),
+       int64_t{GetBool(t, "allow_simultaneous")},
+       start_args,
+       GetString(t, "webhook_service"),
+       store::OptId(OptIdOf(t, "webhook_credential")),
+       store::OptId(l.ancestor_job),
+       now,
+       now,
+       Caller(ctx),
+       Caller(ctx)});
+  for (int64_t lab : labels) AttachLabel(ctx, "workflow_job", id, lab);
+  // K root nodes, each running the template with its slice marker (RL-8, RL-9).
+  for (int64_t i = 1; i <= slices; ++i)
+    ctx.db.Exec(
+        "INSERT INTO workflow_job_nodes (workflow_job_id, unified_job_template_id, identifier, "
+        "job_slice, created, modified) VALUES (?, ?, ?, ?, ?, ?)",
+        {id, IdOf(t), RandomUuid4(), i, now, now});
   tx.Commit();
   ctx.wake = true;
   return id;

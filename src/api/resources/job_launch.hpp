@@ -42,9 +42,16 @@ struct JobLaunch {
 // overridden by the accepted prompts, extra_vars = the LA-11 merge (password answers
 // encrypted), survey_passwords, launch_config = the accepted prompts, start_args = the
 // encrypted launch passwords ('' when none), task_impact, created_by = the caller. Returns the
-// new job's id. Slicing (job_slice_count > 1 making a workflow job) is issue 5: every launch
-// makes one job with job_slice_number 0 and job_slice_count 1.
+// new job's id. Always one job with job_slice_number 0 and job_slice_count 1: the launch/ action
+// makes a sliced workflow job instead when slicing applies (CreateSlicedWorkflowJob).
 Result<int64_t> CreateJob(Ctx& ctx, const JobLaunch& launch);
+
+// RL-8: the sliced workflow job a launch with `slices` (> 1) effective slices makes instead of a
+// job: is_sliced_job, job_template = unified_job_template = the template, no workflow job
+// template, the template's fields overridden by the accepted prompts (launch configuration as
+// CreateJob keeps it; launch passwords encrypted in start_args for every slice), and `slices`
+// root nodes running the template with job_slice = 1..slices. Sets ctx.wake.
+Result<int64_t> CreateSlicedWorkflowJob(Ctx& ctx, const JobLaunch& launch, int64_t slices);
 
 // The job detail body of launch/relaunch answers: {"job": id, <extra>..., ...detail}.
 Reply JobCreatedReply(Ctx& ctx, int64_t job_id, const json::object& extra);

@@ -265,8 +265,9 @@ void Decorate(Ctx& ctx, const Obj& o, json::object& out, bool detail) {
     AddRelated(out, s, Url(kRes, id, s));
   sf["labels"] = LabelsSummary(ctx, kOwner, id);
   bool w = !ctx.caller.read_only_token;
-  sf["user_capabilities"] = json::object{{"delete", w && CanDelete(ctx, o).ok()},
-                                         {"start", w && CanRelaunch(ctx, o).ok()}};
+  // AWX's capability is the access rule alone; the status refusal belongs to DELETE.
+  sf["user_capabilities"] =
+      json::object{{"delete", w && MayDelete(ctx, o)}, {"start", w && CanRelaunch(ctx, o).ok()}};
   Reorder(out, kOrder);
   Reorder(RelatedOf(out), kRelatedOrder);
   Reorder(SummaryOf(out), kSummaryOrder);
