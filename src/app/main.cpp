@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "api/app.hpp"
+#include "api/resources/workflow_spawn.hpp"
 #include "app/bootstrap.hpp"
 #include "app/demo_data.hpp"
 #include "app/tls.hpp"
@@ -18,6 +19,7 @@
 #include "runner/playbook_run.hpp"
 #include "runner/project_update.hpp"
 #include "scheduler/dispatcher.hpp"
+#include "scheduler/workflow_manager.hpp"
 #include "store/db.hpp"
 
 namespace baton::api {
@@ -163,7 +165,10 @@ int main(int argc, char** argv) {
     sopts.projects_root = projects_root;
     sopts.secret_key = cfg.secret_key;
     if (capacity > 0) sopts.capacity = capacity;
+    api::WorkflowNodeSpawner spawner(cfg, clock);
+    scheduler::WorkflowManager workflows(*db, clock, spawner);
     scheduler::Dispatcher dispatcher(*db, clock, sopts);
+    dispatcher.SetWorkflowManager(&workflows);
     dispatcher.Register(std::make_unique<runner::ProjectUpdateRunner>());
     dispatcher.Register(std::make_unique<runner::InventoryUpdateRunner>());
     dispatcher.Register(std::make_unique<runner::PlaybookRunner>(api::RunnerInventoryHosts(cfg)));

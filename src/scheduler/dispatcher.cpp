@@ -13,6 +13,7 @@
 #include <spdlog/spdlog.h>
 
 #include "core/json.hpp"
+#include "scheduler/workflow_manager.hpp"
 
 namespace baton::scheduler {
 namespace {
@@ -99,7 +100,7 @@ void Dispatcher::Reconcile() {
   auto& c = db_.Local();
   auto rows = c.Query(
       "SELECT id, pid FROM unified_jobs WHERE status IN ('waiting', 'running') AND "
-      "(execution_node = ? OR execution_node = '')",
+      "(execution_node = ? OR execution_node = '') AND type <> 'workflow_job'",
       {opts_.node_name});
   for (auto& r : rows.rows) {
     // Kill what is left of the job's process group, only processes that really are this job's
@@ -238,6 +239,9 @@ void Dispatcher::Pass() {
       }
     }
   }
+  // Workflow jobs: start, advance (spawned jobs become pending for the loop below), cancel.
+  bool again = false;
+  if (workflow_manager_) again = workflow_manager_->Pass();
   // Cancel requests: jobs not handed to a worker end at once; running ones are told to stop.
   auto cancels = c.Query(
       "SELECT id, type FROM unified_jobs WHERE cancel_requested = 1 AND status IN ('new', "
@@ -275,7 +279,6 @@ void Dispatcher::Pass() {
     std::lock_guard<std::mutex> lock(mu_);
     for (auto& [id, r] : running_) in_use += r->impact;
   }
-  bool again = false;
   auto pending = c.Query(
       "SELECT id, type, task_impact, job_template_id, project_id, inventory_source_id, "
       "allow_simultaneous, dependent_job_id, dependencies_processed FROM unified_jobs WHERE "

@@ -30,6 +30,8 @@
 
 namespace baton::scheduler {
 
+class WorkflowManager;
+
 using runner::JobRunner;
 using runner::OutputWriter;
 using runner::RunContext;
@@ -48,6 +50,9 @@ class Dispatcher {
   Dispatcher(store::Database& db, const Clock& clock, Options opts);
   ~Dispatcher();
   void Register(std::unique_ptr<JobRunner> runner);
+  // The workflow manager run at the start of every pass (before cancels and pending jobs, so
+  // the jobs it spawns start in the same pass). Set before Start(); must outlive the loop.
+  void SetWorkflowManager(WorkflowManager* wm) { workflow_manager_ = wm; }
   // Reconciles jobs left running by a previous process, then starts the loop thread.
   void Start();
   // Stops the loop; running jobs are canceled and end `error` with an explanation.
@@ -83,6 +88,7 @@ class Dispatcher {
   bool stopping_ = false;
   std::thread loop_;
   std::map<int64_t, std::shared_ptr<Running>> running_;
+  WorkflowManager* workflow_manager_ = nullptr;
 };
 
 // Kills what is left of a job's process group after a crash: processes in group `pgid` whose

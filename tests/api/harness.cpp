@@ -6,6 +6,7 @@
 
 #include <stdexcept>
 
+#include "api/resources/workflow_spawn.hpp"
 #include "core/secrets.hpp"
 #include "runner/inventory_update.hpp"
 #include "runner/playbook_run.hpp"
@@ -45,13 +46,28 @@ scheduler::Dispatcher& Api::StartDispatcher() {
     o.secret_key = secret_key_;
     o.safety_pass_ms = 200;
     o.cancel_grace_ms = 1000;
+    api::Config cfg;
+    cfg.data_dir = dir_.string();
+    cfg.node_name = "test-node";
+    cfg.secret_key = secret_key_;
+    cfg.projects_root = projects_root().string();
+    spawner_ = std::make_unique<api::WorkflowNodeSpawner>(cfg, clock_);
+    workflows_ = std::make_unique<scheduler::WorkflowManager>(*db_, clock_, *spawner_);
     dispatcher_ = std::make_unique<scheduler::Dispatcher>(*db_, clock_, o);
+    dispatcher_->SetWorkflowManager(workflows_.get());
     dispatcher_->Register(std::make_unique<runner::ProjectUpdateRunner>());
     dispatcher_->Register(std::make_unique<runner::InventoryUpdateRunner>());
     dispatcher_->Register(std::make_unique<runner::PlaybookRunner>());
     dispatcher_->Start();
   }
   return *dispatcher_;
+}
+
+void Api::StopDispatcher() {
+  if (dispatcher_) dispatcher_->Stop();
+  dispatcher_.reset();
+  workflows_.reset();
+  spawner_.reset();
 }
 
 Resp Api::WaitFinished(const std::string& url, int max_seconds) {

@@ -9,6 +9,7 @@
 
 #include "api/app.hpp"
 #include "scheduler/dispatcher.hpp"
+#include "scheduler/workflow_manager.hpp"
 #include "app/bootstrap.hpp"
 #include "core/crypto.hpp"
 #include "core/json.hpp"
@@ -111,6 +112,9 @@ class Api {
   std::filesystem::path projects_root() const { return dir_ / "projects"; }
   // Runs the real dispatcher (project updates ...) against this database.
   scheduler::Dispatcher& StartDispatcher();
+  // Stops the dispatcher started by StartDispatcher (a later StartDispatcher starts a new one,
+  // as a restarted server would).
+  void StopDispatcher();
   // Polls a unified job's detail until its status is final (bounded; returns the last body).
   Resp WaitFinished(const std::string& url, int max_seconds = 60);
 
@@ -118,6 +122,8 @@ class Api {
   std::filesystem::path dir_;
   std::unique_ptr<store::Database> db_;
   SystemClock clock_;
+  std::unique_ptr<scheduler::NodeSpawner> spawner_;
+  std::unique_ptr<scheduler::WorkflowManager> workflows_;
   std::unique_ptr<scheduler::Dispatcher> dispatcher_;
   std::string secret_key_;
   std::unique_ptr<api::App> app_;

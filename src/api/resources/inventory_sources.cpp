@@ -2,6 +2,7 @@
 // imports hosts and groups into its inventory through `ansible-inventory`
 // (runner/inventory_update.cpp); each update is a unified job exposed through a view.
 #include "api/resources/inventory_common.hpp"
+#include "api/resources/template_updates.hpp"
 #include "api/resources/unified_jobs.hpp"
 #include "core/vars.hpp"
 
@@ -400,6 +401,10 @@ void RegisterInventorySources() {
   s.title = "Inventory Sources";
   invdef.sublists.push_back(std::move(s));
   invdef.actions.push_back(UpdateAllAction());
+}
+
+int64_t StartInventorySourceUpdate(Ctx& ctx, const Obj& s, const std::string& launch_type) {
+  return StartInventoryUpdate(ctx, s, launch_type);
 }
 
 }  // namespace baton::api

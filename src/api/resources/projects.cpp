@@ -1,6 +1,7 @@
 // Projects and project updates (api-resources.md §9, §10).
 #include <filesystem>
 
+#include "api/resources/template_updates.hpp"
 #include "api/resources/unified_jobs.hpp"
 #include "runner/project_update.hpp"
 
@@ -347,6 +348,10 @@ void RegisterProjects() {
   u.actions.push_back(CancelAction("project_updates"));
   u.actions.push_back(StdoutAction("project_updates"));
   Registry::Get().Add(std::move(u));
+}
+
+int64_t StartProjectUpdate(Ctx& ctx, const Obj& p, const std::string& launch_type) {
+  return StartUpdate(ctx, p, launch_type);
 }
 
 }  // namespace baton::api

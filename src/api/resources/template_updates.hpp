@@ -1,0 +1,17 @@
+// Starting the update jobs of projects and inventory sources from outside their resources (the
+// workflow node spawner, workflow_spawn.cpp): the same rows their update/ actions create.
+#pragma once
+#include <string>
+
+#include "api/resources/common.hpp"
+
+namespace baton::api {
+
+// A pending project update of project `p` (a loaded projects object) with `launch_type`, created
+// by the caller, in the caller's transaction; sets ctx.wake. Returns its id.
+int64_t StartProjectUpdate(Ctx& ctx, const Obj& p, const std::string& launch_type);
+// A pending inventory update of inventory source `s` (a loaded inventory_sources object), the
+// same way. Returns its id.
+int64_t StartInventorySourceUpdate(Ctx& ctx, const Obj& s, const std::string& launch_type);
+
+}  // namespace baton::api
