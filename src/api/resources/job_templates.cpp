@@ -236,7 +236,7 @@ void Decorate(Ctx& ctx, const Obj& stale, json::object& out, bool) {
                {"status", "never updated"}});
   InsertAfter(out, "allow_simultaneous", {{"custom_virtualenv", nullptr}});
   for (const char* s : {"labels", "credentials", "jobs", "activity_stream", "launch", "access_list",
-                        "survey_spec", "object_roles", "copy"})
+                        "survey_spec", "object_roles", "copy", "slice_workflow_jobs"})
     AddRelated(out, s, Url("job_templates", id, s));
   auto& sf = SummaryOf(out);
   for (auto [key, res] :
@@ -456,6 +456,9 @@ void RegisterJobTemplates() {
   d.sublists.push_back(CredentialsSubList(kCt, CanEditAttachments));
   d.sublists.push_back(LabelsSubList(kCt, "job template", CanEditAttachments));
   d.sublists.push_back(ListOnly("jobs", "jobs", "t.job_template_id = ?", "Jobs"));
+  // The sliced workflow jobs a launch made (seed 001, RL-8).
+  d.sublists.push_back(ListOnly("slice_workflow_jobs", "workflow_jobs",
+                                "t.is_sliced_job = 1 AND t.job_template_id = ?", "Workflow Jobs"));
   d.sublists.push_back(ObjectRolesSubList(kCt));
   d.sublists.push_back(AccessListSubList(kCt));
   d.sublists.push_back(ActivityStreamSubList(kCt));
