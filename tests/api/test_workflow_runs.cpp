@@ -4,6 +4,7 @@
 // Templates and nodes are made through the API; the workflow job is launched through
 // /workflow_job_templates/N/launch/ when that route answers 201, else written to the store as
 // launch writes it (nodes and edges copied). Waits on states, never on durations.
+#include <iostream>
 #include <map>
 #include <optional>
 
@@ -61,7 +62,9 @@ struct World {
   }
   int64_t Jt(const std::string& name, const std::string& playbook, json::object extra = {}) {
     extra["playbook"] = playbook;
-    return jts[name] = jt::MakeJt(api, name, project, inventory, std::move(extra));
+    int64_t inv = inventory;
+    if (auto* v = extra.if_contains("inventory")) inv = v->as_int64();
+    return jts[name] = jt::MakeJt(api, name, project, inv, std::move(extra));
   }
   int64_t Wfjt(const std::string& name, json::object extra = {}) {
     return wf::MakeWfjt(api, name, 1, std::move(extra));
@@ -189,6 +192,15 @@ TEST(WorkflowRun, CompleteExampleRunsTheChainAndSkipsRollback) {
             Col(w.api, *w.NodeJob(wj, "deploy_frontend"), "started"));
   EXPECT_FALSE(w.NodeJob(wj, "rollback"));
   EXPECT_TRUE(w.Dnr(wj, "rollback"));
+  // Hand-off latency (reported, not asserted): child started - parent finished.
+  for (auto [parent, child] :
+       {std::pair{"deploy_db", "deploy_backend"}, std::pair{"deploy_backend", "deploy_frontend"}}) {
+    auto f = ParseIso(Col(w.api, *w.NodeJob(wj, parent), "finished"));
+    auto s = ParseIso(Col(w.api, *w.NodeJob(wj, child), "started"));
+    if (f && s)
+      std::cout << "hand-off " << parent << " -> " << child << ": " << (*s - *f) / 1000.0
+                << " ms\n";
+  }
 }
 
 TEST(WorkflowRun, FailingBackendRunsRollbackAndTheWorkflowSucceeds) {
@@ -378,6 +390,31 @@ TEST(WorkflowRun, SetStatsArtifactsReachTheChildJobsExtraVars) {
                   "identifier = 'consumer' AND ancestor_artifacts LIKE '%b-42%'",
                   {wj}),
             0);
+}
+
+TEST(WorkflowRun, SlicedJobTemplateNodeRunsASlicedWorkflowJob) {
+  World w;
+  int64_t three = LocalInventory(w.api, "three", {"s1", "s2", "s3"});
+  int64_t sliced = w.Jt("sliced", "ok.yml", {{"job_slice_count", 3}, {"inventory", three}});
+  int64_t wfjt = w.Wfjt("with slices");
+  w.Node(wfjt, "sliced", sliced);
+  int64_t wj = w.Launch(wfjt);
+  w.api.StartDispatcher();
+  ASSERT_EQ(WaitJob(w.api, wj), "successful") << Col(w.api, wj, "job_explanation");
+  int64_t inner = *w.NodeJob(wj, "sliced");
+  EXPECT_EQ(Col(w.api, inner, "type"), "workflow_job");
+  EXPECT_EQ(Col(w.api, inner, "is_sliced_job"), "1");
+  EXPECT_EQ(Col(w.api, inner, "status"), "successful");
+  auto jobs = w.api.db().Local().Query(
+      "SELECT j.job_slice_number, j.job_slice_count, j.status FROM workflow_job_nodes n JOIN "
+      "unified_jobs j ON j.id = n.job_id WHERE n.workflow_job_id = ? ORDER BY j.job_slice_number",
+      {inner});
+  ASSERT_EQ(jobs.size(), 3u);
+  for (size_t i = 0; i < 3; ++i) {
+    EXPECT_EQ(store::AsInt(jobs.rows[i][0]), int64_t(i + 1));
+    EXPECT_EQ(store::AsInt(jobs.rows[i][1]), 3);
+    EXPECT_EQ(store::AsString(jobs.rows[i][2]), "successful");
+  }
 }
 
 TEST(WorkflowRun, RestartMidWorkflowFinishesThroughTheFailurePath) {

@@ -7,6 +7,7 @@
 #include "api/resources/job_launch.hpp"
 #include "api/resources/template_updates.hpp"
 #include "api/resources/workflow_graph.hpp"
+#include "api/resources/workflow_launch.hpp"
 #include "core/secrets.hpp"
 #include "core/vars.hpp"
 #include "engine/artifacts.hpp"
@@ -39,23 +40,21 @@ domain::Decryptor DecryptorOf(const Config& cfg) {
   };
 }
 
-domain::Encryptor EncryptorOf(const Config& cfg) {
-  std::string key = cfg.secret_key;
-  return [key](std::string_view plain) { return Encrypt(key, plain); };
-}
-
 // The workflow job a spawn belongs to.
 struct WorkflowJobRow {
   int64_t id = 0;
   std::string name;
   std::optional<int64_t> created_by, inventory;
   json::object extra_vars, survey_passwords, char_prompts;
+  json::object launch_config;  // a sliced workflow job's accepted prompts (RL-8)
+  std::string start_args;      // its encrypted launch passwords
 };
 
 // The node being spawned, with its prompts (NULL = not set).
 struct NodeRow {
   int64_t id = 0;
   int64_t ujt = 0;
+  std::optional<int64_t> job_slice;  // slice number of a sliced workflow job's node
   json::object extra_data, survey_passwords;
   store::Rows row;  // the prompt columns, by name
   const store::Value& Col(const char* name) const { return row.rows[0][row.Col(name)]; }
@@ -188,6 +187,94 @@ domain::LaunchPrompts NodeJobPrompts(Ctx& ctx, const NodeRow& n, const WorkflowJ
   return p;
 }
 
+// EX-10.3 b, c on a job just created: no inventory or project, or credential passwords the
+// launch does not carry.
+void CheckJobCanStart(Ctx& ctx, int64_t id, const domain::JobTemplateState& state,
+                      const domain::LaunchPrompts& accepted, const json::object& passwords) {
+  auto cols = ctx.db.Query("SELECT inventory_id, project_id FROM unified_jobs WHERE id = ?", {id});
+  if (store::IsNull(cols.rows[0][0]) || store::IsNull(cols.rows[0][1])) {
+    FailJob(ctx, id, kSpawnMissingResource);
+    return;
+  }
+  for (const auto& pw : domain::PasswordsNeeded(domain::MergeCredentials(
+           state.credentials,
+           accepted.credentials.value_or(std::vector<domain::LaunchCredential>{})))) {
+    if (!passwords.contains(pw)) {
+      FailJob(ctx, id, scheduler::kSpawnCannotStart);
+      return;
+    }
+  }
+}
+
+// The launch configuration a job launch stored, as prompts (job_relaunch.cpp reads it alike).
+domain::LaunchPrompts PromptsOfConfig(Ctx& ctx, const json::object& c) {
+  domain::LaunchPrompts p;
+  auto id = [&](const char* k) -> std::optional<int64_t> {
+    auto* v = c.if_contains(k);
+    if (v && v->is_int64()) return v->get_int64();
+    return std::nullopt;
+  };
+  auto text = [&](const char* k) -> std::optional<std::string> {
+    auto* v = c.if_contains(k);
+    if (v && v->is_string()) return std::string(v->get_string());
+    return std::nullopt;
+  };
+  auto ids = [&](const char* k) -> std::optional<std::vector<int64_t>> {
+    auto* v = c.if_contains(k);
+    if (!v || !v->is_array()) return std::nullopt;
+    std::vector<int64_t> out;
+    for (auto& e : v->as_array())
+      if (e.is_int64()) out.push_back(e.get_int64());
+    return out;
+  };
+  if (auto* v = c.if_contains("extra_vars"); v && v->is_object()) p.extra_vars = v->as_object();
+  p.inventory = id("inventory");
+  p.limit = text("limit");
+  p.scm_branch = text("scm_branch");
+  p.job_tags = text("job_tags");
+  p.skip_tags = text("skip_tags");
+  p.job_type = text("job_type");
+  p.verbosity = id("verbosity");
+  p.forks = id("forks");
+  p.timeout = id("timeout");
+  p.execution_environment = id("execution_environment");
+  if (auto* v = c.if_contains("diff_mode"); v && v->is_bool()) p.diff_mode = v->get_bool();
+  if (auto creds = ids("credentials")) p.credentials = LoadLaunchCredentials(ctx, *creds);
+  p.labels = ids("labels");
+  p.instance_groups = ids("instance_groups");
+  return p;
+}
+
+// LA-12.2 for a sliced workflow job (RL-8, RL-9): slice k of the template, with the prompts
+// and launch passwords of the slice launch; slices run side by side (AWX sets
+// allow_simultaneous on them).
+Result<int64_t> SpawnSlice(Ctx& ctx, const NodeRow& n, const WorkflowJobRow& wj) {
+  auto jt = Load(ctx, Registry::Get().Must("job_templates"), n.ujt);
+  if (!jt) return Error::Msg("the node's job template is gone");
+  JobLaunch l;
+  l.template_obj = &*jt;
+  l.accepted = PromptsOfConfig(ctx, wj.launch_config);
+  l.state = LoadTemplateState(ctx, *jt, l.accepted.inventory);
+  l.launch_type = "workflow";
+  if (!wj.start_args.empty())
+    if (auto plain = Decrypt(ctx.cfg.secret_key, wj.start_args); plain.ok())
+      if (auto v = ParseJson(plain.value()); v && v->is_object()) l.passwords = v->as_object();
+  BATON_ASSIGN(int64_t id, CreateJob(ctx, l));
+  int64_t count = ctx.db
+                      .QueryInt(
+                          "SELECT COUNT(*) FROM workflow_job_nodes WHERE workflow_job_id = ? AND "
+                          "job_slice IS NOT NULL",
+                          {wj.id})
+                      .value_or(1);
+  ctx.db.Exec(
+      "UPDATE unified_jobs SET job_slice_number = ?, job_slice_count = ?, allow_simultaneous = 1 "
+      "WHERE id = ?",
+      {*n.job_slice, count, id});
+  MarkSpawned(ctx, id, wj, nullptr);
+  CheckJobCanStart(ctx, id, l.state, l.accepted, l.passwords);
+  return id;
+}
+
 Result<int64_t> SpawnJob(Ctx& ctx, const NodeRow& n, const WorkflowJobRow& wj,
                          const engine::InheritedArtifacts& aa) {
   auto jt = Load(ctx, Registry::Get().Must("job_templates"), n.ujt);
@@ -211,19 +298,15 @@ Result<int64_t> SpawnJob(Ctx& ctx, const NodeRow& n, const WorkflowJobRow& wj,
   l.state = state;
   l.accepted = dec.accepted;
   l.launch_type = "workflow";
+  // EX-10.1: a template that slices makes a nested sliced workflow job.
+  if (int64_t slices = domain::EffectiveSliceCount(state, l.accepted); slices > 1) {
+    BATON_ASSIGN(int64_t sliced, CreateSlicedWorkflowJob(ctx, l, slices));
+    MarkSpawned(ctx, sliced, wj, &aa);
+    return sliced;
+  }
   BATON_ASSIGN(int64_t id, CreateJob(ctx, l));
   MarkSpawned(ctx, id, wj, &aa);
-  // EX-10.3 b, c.
-  auto cols = ctx.db.Query("SELECT inventory_id, project_id FROM unified_jobs WHERE id = ?", {id});
-  if (store::IsNull(cols.rows[0][0]) || store::IsNull(cols.rows[0][1])) {
-    FailJob(ctx, id, kSpawnMissingResource);
-  } else if (!domain::PasswordsNeeded(
-                  domain::MergeCredentials(
-                      state.credentials,
-                      dec.accepted.credentials.value_or(std::vector<domain::LaunchCredential>{})))
-                  .empty()) {
-    FailJob(ctx, id, scheduler::kSpawnCannotStart);
-  }
+  CheckJobCanStart(ctx, id, state, l.accepted, l.passwords);
   return id;
 }
 
@@ -244,85 +327,6 @@ int64_t SpawnApproval(Ctx& ctx, const NodeRow& n, const WorkflowJobRow& wj) {
       "RETURNING id",
       {name, description, n.ujt, n.ujt, timeout, expires, ctx.now_iso(), wj.id, ctx.now_iso(),
        ctx.now_iso(), store::OptId(wj.created_by), store::OptId(wj.created_by)});
-}
-
-// A nested workflow job of WFJT `wfjt` with `vars` and the accepted prompts, its nodes and
-// edges copied from the template (DM-15, DM-16), pending.
-int64_t CreateNestedWorkflowJob(Ctx& ctx, const Obj& wfjt, const WorkflowTemplateState& t,
-                                const WorkflowPromptDecision& dec, const json::object& vars,
-                                const WorkflowJobRow& outer) {
-  int64_t wfjt_id = IdOf(wfjt);
-  domain::JobTemplateState js;  // LA-11 for the WFJT: its vars, survey defaults, runtime vars
-  js.extra_vars = t.extra_vars;
-  js.survey_enabled = t.survey_enabled;
-  js.survey_spec = t.survey_spec;
-  json::object extra =
-      domain::BuildJobExtraVars(js, vars, EncryptorOf(ctx.cfg), DecryptorOf(ctx.cfg));
-  json::object survey_passwords;
-  if (domain::SurveyActive(t.survey_enabled, t.survey_spec))
-    survey_passwords = domain::SurveyPasswords(t.survey_spec);
-  json::object char_prompts;
-  for (const char* k : {"limit", "scm_branch", "job_tags", "skip_tags"}) {
-    if (auto* v = dec.accepted.if_contains(k); v && !v->is_null())
-      char_prompts[k] = *v;
-    else if (auto* d = wfjt.if_contains(k); d && !d->is_null())
-      char_prompts[k] = *d;
-  }
-  std::optional<int64_t> inventory = OptIdOf(wfjt, "inventory");
-  if (auto* v = dec.accepted.if_contains("inventory"); v && v->is_int64())
-    inventory = v->as_int64();
-  int64_t id = ctx.db.Insert(
-      "INSERT INTO unified_jobs (type, name, description, unified_job_template_id, "
-      "workflow_job_template_id, launch_type, status, organization_id, inventory_id, "
-      "allow_simultaneous, extra_vars, survey_passwords, char_prompts, webhook_service, "
-      "webhook_credential_id, created, modified, created_by_id, modified_by_id) VALUES "
-      "('workflow_job', ?, ?, ?, ?, 'workflow', 'pending', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-      "RETURNING id",
-      {GetString(wfjt, "name"), GetString(wfjt, "description"), wfjt_id, wfjt_id,
-       store::OptId(OptIdOf(wfjt, "organization")), store::OptId(inventory),
-       int64_t{GetBool(wfjt, "allow_simultaneous")}, Dump(extra), Dump(survey_passwords),
-       Dump(char_prompts), GetString(wfjt, "webhook_service"),
-       store::OptId(OptIdOf(wfjt, "webhook_credential")), ctx.now_iso(), ctx.now_iso(),
-       store::OptId(outer.created_by), store::OptId(outer.created_by)});
-  for (int64_t label : AttachedLabels(ctx, kWfjtCt, wfjt_id))
-    AttachLabel(ctx, "workflow_job", id, label);
-  std::map<int64_t, int64_t> copied;
-  auto nodes = ctx.db.Query(
-      "SELECT id FROM workflow_job_template_nodes WHERE workflow_job_template_id = ? ORDER BY id",
-      {wfjt_id});
-  for (auto& r : nodes.rows) {
-    int64_t from = store::AsInt(r[0]);
-    int64_t to = ctx.db.Insert(
-        "INSERT INTO workflow_job_nodes (workflow_job_id, unified_job_template_id, identifier, "
-        "all_parents_must_converge, extra_data, survey_passwords, inventory_id, "
-        "execution_environment_id, scm_branch, job_type, job_tags, skip_tags, limit_, "
-        "diff_mode, verbosity, forks, job_slice_count, timeout, created, modified) SELECT ?, "
-        "unified_job_template_id, identifier, all_parents_must_converge, extra_data, "
-        "survey_passwords, inventory_id, execution_environment_id, scm_branch, job_type, "
-        "job_tags, skip_tags, limit_, diff_mode, verbosity, forks, job_slice_count, timeout, ?, "
-        "? FROM workflow_job_template_nodes WHERE id = ? RETURNING id",
-        {id, ctx.now_iso(), ctx.now_iso(), from});
-    copied[from] = to;
-    CopyAttachments(ctx, kNodeOwner, from, "workflow_job_node", to);
-    ctx.db.Exec(
-        "INSERT INTO instance_group_attachments (owner_type, owner_id, instance_group_id, "
-        "position) SELECT 'workflow_job_node', ?, instance_group_id, position FROM "
-        "instance_group_attachments WHERE owner_type = ? AND owner_id = ?",
-        {to, std::string(kNodeOwner), from});
-  }
-  auto edges = ctx.db.Query(
-      "SELECT parent_id, child_id, type FROM workflow_edges WHERE owner_type = "
-      "'workflow_job_template' AND owner_id = ?",
-      {wfjt_id});
-  for (auto& r : edges.rows) {
-    auto p = copied.find(store::AsInt(r[0])), ch = copied.find(store::AsInt(r[1]));
-    if (p == copied.end() || ch == copied.end()) continue;
-    ctx.db.Exec(
-        "INSERT INTO workflow_edges (owner_type, owner_id, parent_id, child_id, type) VALUES "
-        "('workflow_job', ?, ?, ?, ?)",
-        {id, p->second, ch->second, r[2]});
-  }
-  return id;
 }
 
 // LA-13 and EX-17 for a node whose template is a workflow job template.
@@ -354,11 +358,14 @@ Result<int64_t> SpawnWorkflow(Ctx& ctx, const NodeRow& n, const WorkflowJobRow& 
   if (!dec.errors.empty())
     spdlog::info("workflow job {} node {}: prompts not accepted by workflow job template {}: {}",
                  wj.id, n.id, n.ujt, Dump(dec.errors));
-  json::object accepted_vars;
-  if (auto* v = dec.accepted.if_contains("extra_vars"); v && v->is_object())
-    accepted_vars = v->as_object();
-  MergeInto(accepted_vars, aa.extra_vars);  // artifacts > WJ vars > node vars
-  int64_t id = CreateNestedWorkflowJob(ctx, *wfjt, t, dec, accepted_vars, wj);
+  WorkflowJobLaunch l;
+  l.template_obj = &*wfjt;
+  l.accepted = dec.accepted;
+  l.runtime_vars = aa.extra_vars;  // artifacts > WJ vars > node vars
+  l.launch_type = "workflow";
+  l.source_workflow_job = wj.id;
+  l.created_by = wj.created_by;
+  BATON_ASSIGN(int64_t id, CreateWorkflowJob(ctx, l));
   MarkSpawned(ctx, id, wj, nullptr);
   // EX-17: recursion.
   engine::WorkflowJobLookup lookup = [&ctx](int64_t job) -> std::optional<engine::WorkflowJobLink> {
@@ -387,8 +394,8 @@ Result<int64_t> SpawnWorkflow(Ctx& ctx, const NodeRow& n, const WorkflowJobRow& 
 Result<int64_t> WorkflowNodeSpawner::Spawn(store::Connection& c, int64_t workflow_job_id,
                                            int64_t node_id) {
   auto w = c.Query(
-      "SELECT name, created_by_id, inventory_id, extra_vars, survey_passwords, char_prompts "
-      "FROM unified_jobs WHERE id = ?",
+      "SELECT name, created_by_id, inventory_id, extra_vars, survey_passwords, char_prompts, "
+      "launch_config, start_args FROM unified_jobs WHERE id = ?",
       {workflow_job_id});
   if (w.empty()) return Error::Msg("the workflow job is gone");
   WorkflowJobRow wj;
@@ -399,19 +406,22 @@ Result<int64_t> WorkflowNodeSpawner::Spawn(store::Connection& c, int64_t workflo
   wj.extra_vars = ObjectFrom(store::AsString(w.rows[0][3]));
   wj.survey_passwords = ObjectFrom(store::AsString(w.rows[0][4]));
   wj.char_prompts = ObjectFrom(store::AsString(w.rows[0][5]));
+  wj.launch_config = ObjectFrom(store::AsString(w.rows[0][6]));
+  wj.start_args = store::AsString(w.rows[0][7]);
 
   NodeRow n;
   n.id = node_id;
   n.row = c.Query(
       "SELECT unified_job_template_id, extra_data, survey_passwords, inventory_id, "
       "execution_environment_id, scm_branch, job_type, job_tags, skip_tags, limit_, diff_mode, "
-      "verbosity, forks, job_slice_count, timeout FROM workflow_job_nodes WHERE id = ?",
+      "verbosity, forks, job_slice_count, timeout, job_slice FROM workflow_job_nodes WHERE id = ?",
       {node_id});
   if (n.row.empty()) return Error::Msg("the node is gone");
   auto ujt = store::AsOptInt(n.Col("unified_job_template_id"));
   if (!ujt) return Error::Msg("the node has no template");
   n.ujt = *ujt;
   n.extra_data = ObjectFrom(store::AsString(n.Col("extra_data")));
+  n.job_slice = store::AsOptInt(n.Col("job_slice"));
   n.survey_passwords = ObjectFrom(store::AsString(n.Col("survey_passwords")));
 
   rbac::Caller caller;
@@ -420,7 +430,8 @@ Result<int64_t> WorkflowNodeSpawner::Spawn(store::Connection& c, int64_t workflo
   auto kind = c.QueryString("SELECT type FROM unified_job_template_ids WHERE id = ?", {n.ujt});
   if (!kind) return Error::Msg("the node's template is gone");
   engine::InheritedArtifacts aa = Inherit(c, node_id, ctx.now_iso());
-  if (*kind == "job_template") return SpawnJob(ctx, n, wj, aa);
+  if (*kind == "job_template")
+    return n.job_slice ? SpawnSlice(ctx, n, wj) : SpawnJob(ctx, n, wj, aa);
   if (*kind == "workflow_job_template") return SpawnWorkflow(ctx, n, wj, aa);
   if (*kind == "workflow_approval_template") return SpawnApproval(ctx, n, wj);
   if (*kind == "project") {
