@@ -190,12 +190,23 @@ bool WorkflowManager::StartPending(store::Connection& c, Micros now) {
 
 // EX-3 for one running workflow job.
 bool WorkflowManager::Advance(store::Connection& c, int64_t wj, bool cancel_requested, Micros now) {
-  engine::Graph g = LoadGraph(c, wj);
-  engine::Decision d = engine::Evaluate(g, cancel_requested);
-  if (d.mark_dnr.empty() && d.start.empty() && d.cancel.empty() && !d.done) return false;
+  auto idle = [](const engine::Decision& d) {
+    return d.mark_dnr.empty() && d.start.empty() && d.cancel.empty() && !d.done;
+  };
+  // Most passes find nothing to do: decide without a write transaction first.
+  if (idle(engine::Evaluate(LoadGraph(c, wj), cancel_requested))) return false;
   std::string iso = FormatIso(now);
   bool changed = false;
   store::Tx tx(c);
+  // Decide again under the workflow job's row lock (a write that changes nothing): another
+  // instance, or an earlier pass, may have applied the decision since.
+  if (c.Exec("UPDATE unified_jobs SET modified = modified WHERE id = ? AND status = 'running'",
+             {wj}) == 0)
+    return false;
+  cancel_requested =
+      c.QueryInt("SELECT cancel_requested FROM unified_jobs WHERE id = ?", {wj}).value_or(0) != 0;
+  engine::Decision d = engine::Evaluate(LoadGraph(c, wj), cancel_requested);
+  if (idle(d)) return false;
   for (engine::NodeId n : d.mark_dnr)
     changed |= c.Exec(
                    "UPDATE workflow_job_nodes SET do_not_run = 1, modified = ? WHERE id = ? AND "

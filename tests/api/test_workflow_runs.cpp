@@ -4,6 +4,7 @@
 // Templates and nodes are made through the API; the workflow job is launched through
 // /workflow_job_templates/N/launch/ when that route answers 201, else written to the store as
 // launch writes it (nodes and edges copied). Waits on states, never on durations.
+#include <algorithm>
 #include <iostream>
 #include <map>
 #include <optional>
@@ -445,6 +446,33 @@ TEST(WorkflowRun, RestartMidWorkflowFinishesThroughTheFailurePath) {
             std::string::npos);
   EXPECT_EQ(w.Status(*w.NodeJob(wj, "recover")), "successful");
   EXPECT_TRUE(w.Dnr(wj, "continue"));
+}
+
+// A probe, not a test (disabled; run with --gtest_also_run_disabled_tests): hand-off latency
+// over a 20-node chain of real playbook jobs, child `started` minus parent `finished`.
+TEST(WorkflowRun, DISABLED_HandOffLatencyOverATwentyNodeChain) {
+  World w;
+  int64_t ok = w.Jt("ok", "ok.yml");
+  int64_t wfjt = w.Wfjt("chain");
+  int64_t prev = 0;
+  for (int i = 0; i < 20; ++i) {
+    int64_t n = w.Node(wfjt, "n" + std::to_string(i), ok);
+    if (prev) w.Link(prev, "success", n);
+    prev = n;
+  }
+  int64_t wj = w.Launch(wfjt);
+  w.api.StartDispatcher();
+  ASSERT_EQ(WaitJob(w.api, wj, 300), "successful");
+  std::vector<double> ms;
+  for (int i = 1; i < 20; ++i) {
+    auto f = ParseIso(Col(w.api, *w.NodeJob(wj, "n" + std::to_string(i - 1)), "finished"));
+    auto s = ParseIso(Col(w.api, *w.NodeJob(wj, "n" + std::to_string(i)), "started"));
+    ASSERT_TRUE(f && s);
+    ms.push_back((*s - *f) / 1000.0);
+  }
+  std::sort(ms.begin(), ms.end());
+  std::cout << "hand-off over " << ms.size() << ": p50 " << ms[ms.size() / 2] << " ms, max "
+            << ms.back() << " ms\n";
 }
 
 }  // namespace
