@@ -393,6 +393,30 @@ TEST(WorkflowRun, SetStatsArtifactsReachTheChildJobsExtraVars) {
             0);
 }
 
+TEST(WorkflowRun, NodeAndWorkflowVarsReachTheJobWithWorkflowVarsWinning) {
+  World w;
+  int64_t asks = w.Jt("asks", "ok.yml", {{"ask_variables_on_launch", true}});
+  int64_t strict = w.Jt("strict", "ok.yml", {{"extra_vars", "jt_var: jt"}});
+  int64_t wfjt = w.Wfjt("vars", {{"extra_vars", "b: wf"}});
+  int64_t n1 =
+      w.Node(wfjt, "asks", asks, {{"extra_data", json::object{{"a", "node"}, {"b", "node"}}}});
+  int64_t n2 = w.Node(wfjt, "strict", strict);
+  w.Link(n1, "success", n2);
+  int64_t wj = w.Launch(wfjt);
+  w.api.StartDispatcher();
+  ASSERT_EQ(WaitJob(w.api, wj), "successful") << Col(w.api, wj, "job_explanation");
+  auto v1 = ParseVarsMapping(Col(w.api, *w.NodeJob(wj, "asks"), "extra_vars"));
+  ASSERT_TRUE(v1.ok());
+  EXPECT_EQ(GetString(v1.value(), "a"), "node");
+  EXPECT_EQ(GetString(v1.value(), "b"), "wf");  // LA-12.7: WJ vars win over node vars
+  // A template that does not prompt for variables still gets the workflow job's vars.
+  auto v2 = ParseVarsMapping(Col(w.api, *w.NodeJob(wj, "strict"), "extra_vars"));
+  ASSERT_TRUE(v2.ok());
+  EXPECT_EQ(GetString(v2.value(), "b"), "wf");
+  EXPECT_EQ(GetString(v2.value(), "jt_var"), "jt");
+  EXPECT_FALSE(v2.value().contains("a"));
+}
+
 TEST(WorkflowRun, SlicedJobTemplateNodeRunsASlicedWorkflowJob) {
   World w;
   int64_t three = LocalInventory(w.api, "three", {"s1", "s2", "s3"});
