@@ -284,6 +284,9 @@ void RegisterWorkflowJobs();
 void RegisterWorkflowJobTemplates();
 void RegisterJobs();
 void RegisterUnifiedLists();
+void RegisterSchedules();              // schedules.cpp (issue 6)
+void RegisterNotificationTemplates();  // notification_templates.cpp (issue 6)
+void RegisterWebhooks();               // webhooks.cpp (issue 6)
 
 void BuildRoutes(Router& router) {
   auto& reg = Registry::Get();
@@ -298,6 +301,9 @@ void BuildRoutes(Router& router) {
     RegisterWorkflowJobTemplates();
     RegisterJobs();
     RegisterUnifiedLists();
+    RegisterSchedules();
+    RegisterNotificationTemplates();
+    RegisterWebhooks();
     RegisterActivityStream();
   }
   for (const auto& def : reg.All()) AddResourceRoutes(router, def);

@@ -1,0 +1,1 @@
+// Outgoing notifications (issue 6): not built yet.
