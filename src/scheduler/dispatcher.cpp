@@ -239,6 +239,15 @@ void Dispatcher::Pass() {
       }
     }
   }
+  // Due schedules, notifications, webhook statuses (AddPass): first, so what they launch is
+  // started by this same pass.
+  for (auto& [name, pass] : extra_passes_) {
+    try {
+      pass();
+    } catch (const std::exception& e) {
+      spdlog::error("{} pass failed: {}", name, e.what());
+    }
+  }
   // Workflow jobs: start, advance (spawned jobs become pending for the loop below), cancel.
   bool again = false;
   if (workflow_manager_) again = workflow_manager_->Pass();

@@ -23,6 +23,8 @@
 #include <optional>
 #include <string>
 #include <thread>
+#include <utility>
+#include <vector>
 
 #include "core/clock.hpp"
 #include "runner/job_runner.hpp"
@@ -53,6 +55,13 @@ class Dispatcher {
   // The workflow manager run at the start of every pass (before cancels and pending jobs, so
   // the jobs it spawns start in the same pass). Set before Start(); must outlive the loop.
   void SetWorkflowManager(WorkflowManager* wm) { workflow_manager_ = wm; }
+  // Further work done on every pass (woken or safety), before the workflow manager and pending
+  // jobs, so what a pass launches starts in the same pass: due schedules, notifications to
+  // record, webhook statuses to post. Each must be quick, reads its own work from the database
+  // (so a restart loses nothing) and may throw (logged, the pass goes on). Add before Start().
+  void AddPass(std::string name, std::function<void()> pass) {
+    extra_passes_.emplace_back(std::move(name), std::move(pass));
+  }
   // Reconciles jobs left running by a previous process, then starts the loop thread.
   void Start();
   // Stops the loop; running jobs are canceled and end `error` with an explanation.
@@ -89,6 +98,7 @@ class Dispatcher {
   std::thread loop_;
   std::map<int64_t, std::shared_ptr<Running>> running_;
   WorkflowManager* workflow_manager_ = nullptr;
+  std::vector<std::pair<std::string, std::function<void()>>> extra_passes_;
 };
 
 // Kills what is left of a job's process group after a crash: processes in group `pgid` whose
