@@ -1,1 +1,0 @@
-// Outgoing notifications (issue 6): not built yet.
