@@ -304,6 +304,16 @@ Result<PlaybookRunner::Loaded> PlaybookRunner::Load(RunContext& rc,
       both("user_last_name", json::string(store::AsString(u.rows[0][3])));
     }
   }
+  // LA-14: a job a workflow node spawned names its workflow job.
+  auto wj = db.Query(
+      "SELECT w.id, w.name, w.launch_type FROM workflow_job_nodes n JOIN unified_jobs w ON "
+      "w.id = n.workflow_job_id WHERE n.job_id = ?",
+      {rc.job_id});
+  if (!wj.empty()) {
+    both("workflow_job_id", store::AsInt(wj.rows[0][0]));
+    both("workflow_job_name", json::string(store::AsString(wj.rows[0][1])));
+    both("workflow_job_launch_type", json::string(store::AsString(wj.rows[0][2])));
+  }
   both("inventory_id", *inventory_id);
   both("inventory_name", json::string(store::AsString(inv.rows[0][2])));
   both("project_revision", json::string(s.project_revision));

@@ -363,53 +363,5 @@ TEST(EventIngest, OtherOutputIsKeptAsText) {
             "Traceback (most recent call last):\n  boom\n{not json\nERROR! no playbook\n");
 }
 
-// Throughput of the recorded stream replayed many times (counters renumbered) into SQLite.
-// Not a test of speed (no assertion): run with --gtest_also_run_disabled_tests to print it.
-TEST(EventIngest, DISABLED_ReplayRate) {
-  Store s;
-  std::vector<json::object> events;
-  std::istringstream lines(Fixture());
-  for (std::string line; std::getline(lines, line);) events.push_back(Obj(line));
-  const int kEvents = 200000;
-  std::string stream;
-  for (int i = 0; i < kEvents; ++i) {
-    json::object e = events[i % events.size()];
-    e["counter"] = i + 1;
-    if (e["event"] == "playbook_on_stats" && i + 1 != kEvents) e["event"] = "runner_on_ok";
-    stream += Dump(e);
-    stream += '\n';
-  }
-  {
-    // The share of parsing and deriving alone.
-    auto p0 = std::chrono::steady_clock::now();
-    size_t n = 0;
-    std::istringstream in(stream);
-    for (std::string line; std::getline(in, line);)
-      if (auto v = ParseJson(line))
-        if (auto d = DeriveEvent(v->as_object(), s.hosts)) n += d->event_data.size();
-    double ps = std::chrono::duration<double>(std::chrono::steady_clock::now() - p0).count();
-    std::printf("parse + derive alone: %.0f events/s (%zu bytes of event_data)\n", kEvents / ps, n);
-  }
-  for (bool background : {false, true}) {
-    Store fresh;
-    if (const char* pragma = std::getenv("BATON_BENCH_PRAGMA"))
-      fresh.db->Local().ExecScript(pragma);
-    EventIngestor::Options o;
-    o.background = background;
-    auto t0 = std::chrono::steady_clock::now();
-    {
-      OutputWriter out(*fresh.db, fresh.job);
-      EventIngestor ing(*fresh.db, fresh.job, fresh.hosts, &out, fresh.clock, o);
-      FeedInChunks(ing, stream, 16384);
-      ing.Finish();
-    }
-    double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    EXPECT_EQ(fresh.Int("SELECT COUNT(*) FROM job_events"), kEvents);
-    std::printf("%s: ingested %d events (%.1f MB) in %.3f s: %.0f events/s\n",
-                background ? "background writer" : "one thread", kEvents, stream.size() / 1e6, secs,
-                kEvents / secs);
-  }
-}
-
 }  // namespace
 }  // namespace baton::runner
