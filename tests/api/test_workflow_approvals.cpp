@@ -101,6 +101,22 @@ TEST(WorkflowApprovals, DenySetsFailed) {
   api.Post(ApUrl(w.approval, "approve"), json::object{}).Expect(400);
 }
 
+// The collection's workflow_approval and workflow_node_wait find the node by its spawned job's
+// name: GET /workflow_jobs/N/workflow_nodes/?job__name=<name> (api-resources.md §27). `job` may
+// be an approval, which /unified_jobs/ does not list; the filter still reaches it.
+TEST(WorkflowApprovals, JobNodesFilterByJobNameReachesApprovals) {
+  Api api;
+  ApprovalWorld w(api);
+  std::string nodes = "/api/v2/workflow_jobs/" + std::to_string(w.wj) + "/workflow_nodes/";
+  Resp r = api.Get(nodes + "?job__name=Gate").Expect(200);
+  ASSERT_EQ(r.count(), 1);
+  EXPECT_EQ(r.results()[0].as_object().at("job"), w.approval);
+  EXPECT_EQ(api.Get(nodes + "?job__name=Other").Expect(200).count(), 0);
+  EXPECT_EQ(api.Get(nodes + "?job__status=pending").Expect(200).count(), 1);
+  EXPECT_EQ(api.Get("/api/v2/workflow_job_nodes/?job__name=Gate").Expect(200).count(), 1);
+  EXPECT_EQ(api.Get("/api/v2/unified_jobs/").Expect(200).count(), 1);  // the workflow job only
+}
+
 TEST(WorkflowApprovals, ApproveMatrixRb16) {
   struct Case {
     const char* name;

@@ -26,7 +26,8 @@ constexpr TemplateKind kTemplateKinds[] = {
     {"inventory_source", "inventory_sources",
      "(SELECT i.organization_id FROM inventories i WHERE i.id = k.inventory_id)", "''",
      "'never updated'", "k.execution_environment_id"},
-    {"workflow_job_template", "workflow_job_templates", "k.organization_id", "''", "'never updated'", "NULL"},
+    {"workflow_job_template", "workflow_job_templates", "k.organization_id", "''",
+     "'never updated'", "NULL"},
 };
 
 struct JobKind {
@@ -73,12 +74,16 @@ std::string TemplatesSource() {
   return "(" + sql + ")";
 }
 
+// Every unified job, approvals included (organization null): the target of foreign keys to any
+// unified job (a workflow job node's `job`, which `?job__name=` filters through, as the
+// collection's workflow_approval and workflow_node_wait do). The /unified_jobs/ list itself
+// leaves approvals out (DM-19) through its list scope.
 std::string JobsSource() {
   std::string org = "CASE k.type";
-  std::string types;
+  std::string types = "'workflow_approval'";
   for (const auto& k : kJobKinds) {
     org += " WHEN " + Quote(k.type) + " THEN " + k.organization;
-    types += (types.empty() ? "" : ", ") + Quote(k.type);
+    types += ", " + Quote(k.type);
   }
   org += " END";
   return "(SELECT k.*, " + org +
@@ -169,6 +174,9 @@ void RegisterUnifiedLists() {
     d.fields.push_back(RO(org));
     d.fields.push_back(TypeField());
     d.read_filter = [](Ctx& ctx, store::Params& p) { return UnionReadFilter(ctx, p, kJobKinds); };
+    d.list_scope = [](Ctx&, const ApiRequest&, store::Params&) -> Result<std::string> {
+      return std::string("t.type <> 'workflow_approval'");
+    };
     d.type_column = "type";
     d.capabilities = [](Ctx&, const Obj&) { return json::object{}; };
     d.decorate = SerializeAsKind;

@@ -112,7 +112,7 @@ std::vector<FieldDef> Fields() {
   verbosity.choices = {{"0", "0 (Normal)"},           {"1", "1 (Verbose)"},
                        {"2", "2 (More Verbose)"},     {"3", "3 (Debug)"},
                        {"4", "4 (Connection Debug)"}, {"5", "5 (WinRM Debug)"}};
-  FieldDef job = RO(Fk("job", ""));
+  FieldDef job = RO(Fk("job", "unified_jobs"));  // filters: ?job__name=
   FieldDef ujt = RO(Fk("unified_job_template", ""));
   FieldDef apmc = RO(Bool("all_parents_must_converge"));
   apmc.help_text =
