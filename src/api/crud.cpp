@@ -331,7 +331,7 @@ Result<Obj> CreateObject(Ctx& ctx, const ResourceDef& def, const json::object& b
     put("id", ctx.db.Insert("INSERT INTO " + def.id_space + " (type) VALUES (?) RETURNING id",
                             {def.type}));
   for (const auto& f : def.fields) {
-    if (f.column.empty() || f.read_only) continue;
+    if (f.column.empty() || (f.read_only && !f.server_written)) continue;
     auto* v = values.if_contains(f.name);
     if (!v) continue;
     put(f.column, ToSqlValue(f, *v));
@@ -370,7 +370,7 @@ Result<Obj> UpdateObject(Ctx& ctx, const ResourceDef& def, const Obj& existing,
   std::string sets;
   store::Params p;
   for (const auto& f : def.fields) {
-    if (f.column.empty() || f.read_only || f.name == "id") continue;
+    if (f.column.empty() || (f.read_only && !f.server_written) || f.name == "id") continue;
     auto* nv = merged.if_contains(f.name);
     if (!nv) continue;
     auto* ov = existing.if_contains(f.name);

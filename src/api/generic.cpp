@@ -285,6 +285,7 @@ void RegisterWorkflowJobTemplates();
 void RegisterJobs();
 void RegisterUnifiedLists();
 void RegisterSchedules();              // schedules.cpp (issue 6)
+void AddScheduleRoutes(Router& router);  // schedules.cpp: preview/, zoneinfo/
 void RegisterNotificationTemplates();  // notification_templates.cpp (issue 6)
 void RegisterWebhooks();               // webhooks.cpp (issue 6)
 
@@ -307,6 +308,7 @@ void BuildRoutes(Router& router) {
     RegisterActivityStream();
   }
   for (const auto& def : reg.All()) AddResourceRoutes(router, def);
+  AddScheduleRoutes(router);
   AddRootRoutes(router);
 }
 

@@ -41,6 +41,9 @@ struct FieldDef {
   bool filterable = true;
   bool hidden_in_list = false;  // omitted from list items (detail only)
   bool internal = false;        // loaded from the row for hooks, never serialized or written
+  // Read-only to clients but stored from the values the resource's validate/prepare_write hooks
+  // set (e.g. a schedule's next_run, computed from its rule).
+  bool server_written = false;
   int max_length = 0;
   std::optional<int64_t> min_value, max_value;
   std::vector<std::pair<std::string, std::string>> choices;  // value, label

@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "api/app.hpp"
+#include "api/resources/schedule_launch.hpp"
 #include "api/resources/workflow_spawn.hpp"
 #include "app/bootstrap.hpp"
 #include "app/demo_data.hpp"
@@ -19,6 +20,7 @@
 #include "runner/playbook_run.hpp"
 #include "runner/project_update.hpp"
 #include "scheduler/dispatcher.hpp"
+#include "scheduler/schedule_manager.hpp"
 #include "scheduler/workflow_manager.hpp"
 #include "store/db.hpp"
 
@@ -168,6 +170,13 @@ int main(int argc, char** argv) {
     api::WorkflowNodeSpawner spawner(cfg, clock);
     scheduler::WorkflowManager workflows(*db, clock, spawner);
     scheduler::Dispatcher dispatcher(*db, clock, sopts);
+    // Schedules: due ones fire on every dispatcher pass; the timer wakes the dispatcher when the
+    // next one comes due (declared after the dispatcher, so it stops first).
+    api::ScheduleJobLauncher schedule_launcher(cfg);
+    scheduler::ScheduleManager schedules(*db, clock, schedule_launcher);
+    scheduler::WakeTimer schedule_timer([&dispatcher] { dispatcher.Wake(); });
+    dispatcher.AddPass("schedules",
+                       [&] { schedule_timer.ArmAt(schedules.Pass().next_due); });
     dispatcher.SetWorkflowManager(&workflows);
     dispatcher.Register(std::make_unique<runner::ProjectUpdateRunner>());
     dispatcher.Register(std::make_unique<runner::InventoryUpdateRunner>());

@@ -1,5 +1,6 @@
 #include "api/resources/unified_jobs.hpp"
 
+#include "domain/rrule.hpp"
 #include "runner/job_runner.hpp"
 
 namespace baton::api {
@@ -142,7 +143,27 @@ void DecorateUnifiedJob(Ctx& ctx, const ResourceDef& def, const Obj& o, json::ob
       out["elapsed"] = std::round(static_cast<double>(ctx.now - *started) / 1000.0) / 1000.0;
   }
   json::object launched_by;
-  if (auto cb = OptIdOf(o, "created_by")) {
+  // A scheduled job is launched by its schedule (ST-4); {id, name, description, next_run}.
+  std::optional<json::object> schedule;
+  if (auto sch = OptIdOf(o, "schedule"); sch && Registry::Get().Find("schedules")) {
+    auto rows = ctx.db.Query("SELECT name, description, next_run FROM schedules WHERE id = ?",
+                             {*sch});
+    if (!rows.empty()) {
+      const auto& r = rows.rows[0];
+      json::value next = nullptr;
+      if (auto t = ParseIso(store::AsString(r[2]))) next = domain::rrule::FormatUtc(*t);
+      schedule = json::object{{"id", *sch},
+                              {"name", store::AsString(r[0])},
+                              {"description", store::AsString(r[1])},
+                              {"next_run", next}};
+      if (GetString(o, "launch_type") == "scheduled")
+        launched_by = json::object{{"id", *sch},
+                                   {"name", store::AsString(r[0])},
+                                   {"type", "schedule"},
+                                   {"url", Url("schedules", *sch)}};
+    }
+  }
+  if (auto cb = OptIdOf(o, "created_by"); cb && launched_by.empty()) {
     if (auto u = UserSummary(ctx, *cb))
       launched_by = json::object{
           {"id", *cb}, {"name", u->at("username")}, {"type", "user"}, {"url", Url("users", *cb)}};
@@ -154,6 +175,10 @@ void DecorateUnifiedJob(Ctx& ctx, const ResourceDef& def, const Obj& o, json::ob
       out.contains("event_processing_finished") ? "event_processing_finished" : "controller_node",
       {{"launched_by", std::move(launched_by)}, {"work_unit_id", nullptr}});
   auto& sf = SummaryOf(out);
+  if (schedule) {
+    AddRelated(out, "schedule", Url("schedules", IdOf(*schedule)));
+    SummaryOf(out)["schedule"] = std::move(*schedule);
+  }
   if (auto t = OptIdOf(o, "unified_job_template")) {
     if (auto s = TableSummary(ctx, template_resource, *t)) {
       AddRelated(out, "unified_job_template", Url(template_resource, *t));

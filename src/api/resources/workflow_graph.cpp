@@ -360,7 +360,8 @@ WorkflowPromptDecision AcceptWorkflowPrompts(const WorkflowTemplateState& t,
 // ---- Nodes ----
 
 Status ValidateNodePrompts(Ctx& ctx, Obj& v, const Obj* existing,
-                           const std::set<std::string, std::less<>>& present) {
+                           const std::set<std::string, std::less<>>& present,
+                           bool required_errors) {
   json::object stored_passwords =
       existing ? ObjectOf(*existing, "survey_passwords") : json::object{};
   v["survey_passwords"] = stored_passwords;  // never taken from the request
@@ -420,7 +421,7 @@ Status ValidateNodePrompts(Ctx& ctx, Obj& v, const Obj* existing,
   bool run = extra_given;
   for (const auto& name : AskNames(*kind)) run = run || present.count(name) > 0;
   json::object errors;
-  if (run) errors = PromptErrors(ctx, *ujt, *kind, v, extra, false);
+  if (run) errors = PromptErrors(ctx, *ujt, *kind, v, extra, required_errors);
   if (extra_given && !password_dict.empty()) {
     json::object kept;
     json::object& pw = v["survey_passwords"].as_object();

@@ -81,9 +81,11 @@ WorkflowPromptDecision AcceptWorkflowPrompts(const WorkflowTemplateState& t,
 // DM-6 on a node's coerced values (create: existing == nullptr): password answers of
 // extra_data, then the UJT's acceptance rules without "required" errors. `present` are the
 // request's keys (a create counts every scalar prompt as present). May edit values
-// (extra_data, survey_passwords).
+// (extra_data, survey_passwords). Schedules share it (same fields) with `required_errors`:
+// their prompts suppress no error class (LA-5).
 Status ValidateNodePrompts(Ctx& ctx, Obj& values, const Obj* existing,
-                           const std::set<std::string, std::less<>>& present);
+                           const std::set<std::string, std::less<>>& present,
+                           bool required_errors = false);
 // Does the node's stored prompt set produce any error under its UJT's rules, required errors
 // included (node_prompts_rejected of LA-1)?
 bool NodePromptsRejected(Ctx& ctx, const Obj& node);
