@@ -102,6 +102,13 @@ TEST(EveryRoute, AnswersGetOptionsAndRefusesAnonymous) {
       "INSERT INTO workflow_job_nodes (workflow_job_id, identifier, created, modified) VALUES (?, "
       "'rn', '2024-01-01T00:00:00Z', '2024-01-01T00:00:00Z') RETURNING id",
       {ids["workflow_jobs"]});
+  ids["schedules"] =
+      api.Post("/api/v2/schedules/",
+               json::object{{"name", "rs"},
+                            {"unified_job_template", ids["workflow_job_templates"]},
+                            {"rrule", "DTSTART:20300101T000000Z RRULE:FREQ=DAILY;INTERVAL=1"}})
+          .Expect(201)
+          .id();
   // A throwaway app to read the route table.
   store::Database& db = api.db();
   SystemClock clock;
