@@ -167,6 +167,34 @@ TEST(Schedules, PromptsNeedTheTemplatesAskFlags) {
   EXPECT_EQ(r["limit"].as_array()[0], "Field is not configured to prompt on launch.");
 }
 
+TEST(Schedules, SurveyAnswersRequiredAndPasswordsEncrypted) {
+  Api api;
+  JtWorld w(api, "s11", json::object{{"survey_enabled", true}});
+  api.Post(JtUrl(w.jt, "survey_spec"),
+           json::object{{"name", ""},
+                        {"description", ""},
+                        {"spec", json::array{json::object{{"question_name", "p"},
+                                                          {"required", true},
+                                                          {"type", "password"},
+                                                          {"variable", "secret"}}}}})
+      .Expect(200);
+  // Schedules suppress no error class: a required answer is required (LA-5).
+  auto r = api.Post("/api/v2/schedules/", Body(w.jt)).Expect(400);
+  EXPECT_TRUE(r.obj().contains("variables_needed_to_start")) << r.body;
+  json::object b = Body(w.jt);
+  b["extra_data"] = json::object{{"secret", "hunter2"}};
+  auto s = api.Post("/api/v2/schedules/", b).Expect(201);
+  EXPECT_EQ(s["extra_data"].at("secret"), "$encrypted$");
+  auto stored =
+      api.db().Local().QueryString("SELECT extra_data FROM schedules WHERE id = ?", {s.id()});
+  EXPECT_EQ(stored.value_or("hunter2").find("hunter2"), std::string::npos);
+  // "$encrypted$" sent back keeps the stored answer.
+  api.Patch(SchedUrl(s.id()), json::object{{"extra_data", json::object{{"secret", "$encrypted$"}}}})
+      .Expect(200);
+  EXPECT_EQ(api.db().Local().QueryString("SELECT extra_data FROM schedules WHERE id = ?", {s.id()}),
+            stored);
+}
+
 TEST(Schedules, RbacFollowsTheTemplate) {
   Api api;
   JtWorld w(api, "s7");
