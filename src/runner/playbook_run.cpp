@@ -370,8 +370,14 @@ RunResult PlaybookRunner::Run(RunContext& rc) {
   } catch (...) {
     // The process group must not outlive a failed ingestion.
     kill(-sp.value().pid, SIGKILL);
+    KillLeftovers(sp.value().pid, rc.job_id, rc.settings.data_dir + "/run");
     throw;
   }
+  // ansible-runner killed before it stopped ansible-playbook (it checks for a cancel only every
+  // pexpect_timeout seconds) leaves the playbook running in its own session.
+  if (f.ending != Ending::kExited)
+    if (int n = KillLeftovers(sp.value().pid, rc.job_id, rc.settings.data_dir + "/run"); n > 0)
+      spdlog::info("job {}: killed {} process(es) left after the stop", rc.job_id, n);
   ingest.Finish();
   if (job.spec.use_fact_cache) SaveFacts(db, clock, job, dir.path() + "/" + p.fact_cache);
   if (f.ending == Ending::kCanceled) return {"canceled", ""};

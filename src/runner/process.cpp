@@ -7,12 +7,51 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <sstream>
 
 extern char** environ;
 
 namespace baton::runner {
+namespace {
+
+// The NUL-separated environment of process `pid` ("" when it is gone or not readable).
+std::string EnvironOf(int64_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/environ", std::ios::binary);
+  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
+// Does `env` hold the entry `entry` (or, with `prefix`, an entry starting with it)?
+bool HasEnvEntry(const std::string& env, const std::string& entry, bool prefix) {
+  size_t pos = 0;
+  while ((pos = env.find(entry, pos)) != std::string::npos) {
+    bool start = pos == 0 || env[pos - 1] == '\0';
+    bool end = prefix || pos + entry.size() == env.size() || env[pos + entry.size()] == '\0';
+    if (start && end) return true;
+    pos += entry.size();
+  }
+  return false;
+}
+
+// The process group of `pid` from /proc/<pid>/stat; -1 when it is gone.
+int64_t ProcessGroup(int64_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+  std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  size_t close = stat.rfind(')');
+  if (close == std::string::npos) return -1;
+  std::istringstream rest(stat.substr(close + 1));
+  std::string state;
+  int64_t ppid = 0, pgrp = -1;
+  rest >> state >> ppid >> pgrp;
+  return pgrp;
+}
+
+}  // namespace
 
 std::vector<std::string> BaseEnv() {
   std::vector<std::string> env;
@@ -114,6 +153,34 @@ std::pair<int, std::string> RunCapture(const ProcessSpec& spec) {
   auto f = WaitWithOutput(
       sp.value(), [&](std::string_view c) { output += c; }, nullptr, 0);
   return {f.exit_code, output};
+}
+
+int KillLeftovers(int64_t pgid, int64_t job_id, const std::string& run_root) {
+  if (pgid <= 1 && run_root.empty()) return 0;
+  std::string marker = "BATON_JOB_ID=" + std::to_string(job_id);
+  std::string run_dir = run_root.empty() ? "" : "AWX_PRIVATE_DATA_DIR=" + run_root + "/";
+  int killed = 0;
+  // Scans again while a scan finds something: a process may fork while it is being killed.
+  for (int round = 0; round < 10; ++round) {
+    int found = 0;
+    std::error_code ec;
+    for (auto it = std::filesystem::directory_iterator("/proc", ec);
+         !ec && it != std::filesystem::directory_iterator(); it.increment(ec)) {
+      std::string name = it->path().filename().string();
+      if (name.empty() || !std::all_of(name.begin(), name.end(), ::isdigit)) continue;
+      int64_t pid = std::stoll(name);
+      std::string env = EnvironOf(pid);
+      if (!HasEnvEntry(env, marker, false)) continue;
+      // ansible-runner starts ansible-playbook in a session of its own (a pty): the process
+      // group alone misses it and everything it runs; the run directory finds them.
+      bool in_group = pgid > 1 && ProcessGroup(pid) == pgid;
+      if (!in_group && (run_dir.empty() || !HasEnvEntry(env, run_dir, true))) continue;
+      if (kill(static_cast<pid_t>(pid), SIGKILL) == 0) ++found;
+    }
+    if (found == 0) break;
+    killed += found;
+  }
+  return killed;
 }
 
 }  // namespace baton::runner

@@ -42,6 +42,14 @@ Finished WaitWithOutput(const Spawned& p, const std::function<void(std::string_v
 // Convenience: runs to completion and returns (exit code, output).
 std::pair<int, std::string> RunCapture(const ProcessSpec& spec);
 
+// Kills what is left of a job: processes whose environment carries BATON_JOB_ID=<job_id> (pids
+// get reused; the marker proves ownership) and that are in process group `pgid` (the job's
+// ansible-runner; <= 1 for none) or, when `run_root` is given, have an AWX_PRIVATE_DATA_DIR
+// under it: ansible-runner starts ansible-playbook in a session of its own (a pty), which the
+// group misses; other servers on the machine number their jobs from 1 too. Returns how many
+// were signalled (SIGKILL).
+int KillLeftovers(int64_t pgid, int64_t job_id, const std::string& run_root = "");
+
 // The default environment for children (PATH, HOME, LANG from this process).
 std::vector<std::string> BaseEnv();
 

@@ -13,38 +13,11 @@
 #include <spdlog/spdlog.h>
 
 #include "core/json.hpp"
+#include "runner/process.hpp"
 #include "scheduler/workflow_manager.hpp"
 
 namespace baton::scheduler {
 namespace {
-
-// Does the environment of process `pid` carry BATON_JOB_ID=<job_id>?
-bool ProcessBelongsToJob(int64_t pid, int64_t job_id) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/environ", std::ios::binary);
-  std::string env((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  std::string marker = "BATON_JOB_ID=" + std::to_string(job_id);
-  size_t pos = 0;
-  while ((pos = env.find(marker, pos)) != std::string::npos) {
-    bool start = pos == 0 || env[pos - 1] == '\0';
-    bool end = pos + marker.size() == env.size() || env[pos + marker.size()] == '\0';
-    if (start && end) return true;
-    pos += marker.size();
-  }
-  return false;
-}
-
-// The process group of `pid` from /proc/<pid>/stat; -1 when it is gone.
-int64_t ProcessGroup(int64_t pid) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
-  std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  size_t close = stat.rfind(')');
-  if (close == std::string::npos) return -1;
-  std::istringstream rest(stat.substr(close + 1));
-  std::string state;
-  int64_t ppid = 0, pgrp = -1;
-  rest >> state >> ppid >> pgrp;
-  return pgrp;
-}
 
 std::string PreviousTaskFailed(const std::string& type, const std::string& name, int64_t id) {
   json::object o;
@@ -59,27 +32,6 @@ std::string PreviousTaskFailed(const std::string& type, const std::string& name,
 int DefaultCapacity() {
   unsigned cores = std::thread::hardware_concurrency();
   return 4 * static_cast<int>(cores == 0 ? 1 : cores);
-}
-
-int KillLeftovers(int64_t pgid, int64_t job_id) {
-  if (pgid <= 1) return 0;
-  int killed = 0;
-  // Scans again while a scan finds something: a process may fork while it is being killed.
-  for (int round = 0; round < 10; ++round) {
-    int found = 0;
-    std::error_code ec;
-    for (auto it = std::filesystem::directory_iterator("/proc", ec);
-         !ec && it != std::filesystem::directory_iterator(); it.increment(ec)) {
-      std::string name = it->path().filename().string();
-      if (name.empty() || !std::all_of(name.begin(), name.end(), ::isdigit)) continue;
-      int64_t pid = std::stoll(name);
-      if (ProcessGroup(pid) != pgid || !ProcessBelongsToJob(pid, job_id)) continue;
-      if (kill(static_cast<pid_t>(pid), SIGKILL) == 0) ++found;
-    }
-    if (found == 0) break;
-    killed += found;
-  }
-  return killed;
 }
 
 Dispatcher::Dispatcher(store::Database& db, const Clock& clock, Options opts)
@@ -103,11 +55,12 @@ void Dispatcher::Reconcile() {
       "(execution_node = ? OR execution_node = '') AND type <> 'workflow_job'",
       {opts_.node_name});
   for (auto& r : rows.rows) {
-    // Kill what is left of the job's process group, only processes that really are this job's
-    // (pids get reused): the leader may be gone while ansible-playbook still runs.
-    if (auto pid = store::AsOptInt(r[1]))
-      if (int n = KillLeftovers(*pid, store::AsInt(r[0])); n > 0)
-        spdlog::warn("job {}: killed {} leftover process(es)", store::AsInt(r[0]), n);
+    // Kill what is left of the job, only processes that really are this job's (pids get
+    // reused): its process group, and ansible-playbook, which runs in a session of its own.
+    if (int n = runner::KillLeftovers(store::AsOptInt(r[1]).value_or(0), store::AsInt(r[0]),
+                                      opts_.data_dir + "/run");
+        n > 0)
+      spdlog::warn("job {}: killed {} leftover process(es)", store::AsInt(r[0]), n);
     std::string now = FormatIso(clock_.Now());
     c.Exec(
         "UPDATE unified_jobs SET status = 'failed', failed = 1, finished = ?, modified = ?, pid = "

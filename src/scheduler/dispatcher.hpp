@@ -101,9 +101,4 @@ class Dispatcher {
   std::vector<std::pair<std::string, std::function<void()>>> extra_passes_;
 };
 
-// Kills what is left of a job's process group after a crash: processes in group `pgid` whose
-// environment carries BATON_JOB_ID=<job_id> (pids get reused; the marker proves ownership).
-// Returns how many were signalled.
-int KillLeftovers(int64_t pgid, int64_t job_id);
-
 }  // namespace baton::scheduler
