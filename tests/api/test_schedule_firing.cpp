@@ -129,6 +129,22 @@ TEST_F(ScheduleFiring, AnOccurrenceFiresOnceAcrossInstances) {
   EXPECT_EQ(FormatIso(*next), "2030-01-02T00:00:00.000000Z");
 }
 
+TEST_F(ScheduleFiring, TenQueuedJobsSkipTheOccurrence) {
+  JtWorld w(api, "f7");
+  int64_t s = Schedule(w.jt, "DTSTART:20300101T000000Z RRULE:FREQ=DAILY;INTERVAL=1");
+  for (int i = 0; i < 10; ++i)
+    api.db().Local().Exec(
+        "INSERT INTO unified_jobs (type, name, status, job_template_id, unified_job_template_id, "
+        "created, modified) VALUES ('job', 'q', 'pending', ?, ?, 'x', 'x')",
+        {w.jt, w.jt});
+  // AWX's SCHEDULE_MAX_JOBS: no job, and the occurrence is consumed.
+  EXPECT_EQ(Fire("2030-01-01T00:00:00Z"), 0);
+  EXPECT_EQ(NextRun(s), "2030-01-02T00:00:00Z");
+  EXPECT_EQ(Jobs(s), 0);
+  api.db().Local().Exec("UPDATE unified_jobs SET status = 'successful' WHERE schedule_id IS NULL");
+  EXPECT_EQ(Fire("2030-01-02T00:00:00Z"), 1);
+}
+
 TEST_F(ScheduleFiring, PromptsLaunchTypeAndKinds) {
   JtWorld w(api, "f6",
             json::object{{"ask_limit_on_launch", true}, {"ask_variables_on_launch", true}});
