@@ -2,9 +2,10 @@
 """kill -9 of the server in the middle of workflows (issue 5, must-show 5). After a restart on the
 same data directory: the job each workflow was running is failed with the restart explanation and
 its processes are gone; a workflow with a failure edge follows it and ends successful, one
-without ends failed with AWX's explanation; a workflow waiting on an approval still waits and goes
-on once approved; a workflow job that was still pending (blocked by allow_simultaneous) starts;
-nothing is left running; new launches work."""
+without ends failed with AWX's explanation, a nested one fails and its outer workflow follows its
+failure edge; a workflow waiting on an approval still waits and goes on once approved; a
+workflow job that was still pending (blocked by allow_simultaneous) starts; nothing is left
+running; new launches work."""
 import os
 import sys
 import time
@@ -125,10 +126,19 @@ class WorkflowRestart(unittest.TestCase):
             link(before, "success", gate)
             link(gate, "success", node(gated, ok_jt, "after"))
 
+            # nested: inner (long) -F-> recover; the inner workflow has no failure handler.
+            inner = wfjt("inner")
+            node(inner, long_jt, "long")
+            outer = wfjt("outer")
+            link(node(outer, inner, "inner"), "failure", node(outer, ok_jt, "recover"))
+
             handled_wj, unhandled_wj, gated_wj = launch(handled), launch(unhandled), launch(gated)
+            outer_wj = launch(outer)
             # A second run of `handled` waits for the first (allow_simultaneous is off).
             queued_wj = launch(handled)
-            long_jobs = [self.node_job(handled_wj, "long"), self.node_job(unhandled_wj, "long")]
+            inner_wj = self.node_job(outer_wj, "inner")
+            long_jobs = [self.node_job(handled_wj, "long"), self.node_job(unhandled_wj, "long"),
+                         self.node_job(inner_wj, "long")]
             for j in long_jobs:
                 self.wait("/api/v2/jobs/%d/" % j, lambda o: o["status"] == "running", 60,
                           "long job running")
@@ -176,6 +186,16 @@ class WorkflowRestart(unittest.TestCase):
             self.assertEqual(done["status"], "failed", (done, nodes))
             self.assertEqual(done["job_explanation"], NO_HANDLER)
             self.assertTrue(nodes["next"]["do_not_run"])
+
+            # nested: the inner workflow fails, the outer one follows its failure edge.
+            done = self.wait_wj(inner_wj)
+            self.assertEqual(done["status"], "failed", (done, self.nodes(inner_wj)))
+            self.assertEqual(done["job_explanation"], NO_HANDLER)
+            done = self.wait_wj(outer_wj)
+            nodes = self.nodes(outer_wj)
+            self.assertEqual(done["status"], "successful", (done, nodes))
+            self.assertEqual(nodes["inner"]["summary_fields"]["job"]["status"], "failed")
+            self.assertEqual(nodes["recover"]["summary_fields"]["job"]["status"], "successful")
 
             # gated: the approval survived the restart and still decides.
             self.assertEqual(self.api("GET", "/api/v2/workflow_jobs/%d/" % gated_wj)["status"],
