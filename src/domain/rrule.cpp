@@ -356,8 +356,11 @@ std::string CoerceNaiveUntil(std::string_view text) {
 // exist, ending at UNTIL. Callers hold IcalMutex.
 class RuleStream {
  public:
-  RuleStream(const RuleSet::Rule& r, int64_t start_wall, icaltimezone* zone, int64_t* steps)
-      : zone_(zone), until_(r.until), steps_(steps) {
+  // Occurrences whose wall-clock time is before `skip_before` are skipped unconverted (callers
+  // that only want later instants; zone offsets stay within a day).
+  RuleStream(const RuleSet::Rule& r, int64_t start_wall, icaltimezone* zone, int64_t* steps,
+             std::optional<int64_t> skip_before)
+      : zone_(zone), until_(r.until), steps_(steps), skip_before_(skip_before) {
     struct icalrecurrencetype rec = icalrecurrencetype_from_string(r.value.c_str());
     Civil c = CivilFromSecs(start_wall);
     struct icaltimetype t = icaltime_null_time();
@@ -383,6 +386,7 @@ class RuleStream {
       struct icaltimetype t = icalrecur_iterator_next(it_);
       if (icaltime_is_null_time(t)) break;
       int64_t wall = SecsFromCivil(Civil{t.year, t.month, t.day, t.hour, t.minute, t.second});
+      if (skip_before_ && wall < *skip_before_) continue;
       auto utc = WallToUtc(zone_, wall);
       if (!utc) continue;
       if (until_ && *utc * kUs > *until_) break;
@@ -397,6 +401,7 @@ class RuleStream {
   icaltimezone* zone_;
   std::optional<Micros> until_;
   int64_t* steps_;
+  std::optional<int64_t> skip_before_;
   bool done_ = false;
 };
 
@@ -404,7 +409,8 @@ class Streams {
  public:
   // `ref`: fast-forward HOURLY/MINUTELY rules without COUNT to the grid instant at or before
   // it, as AWX's _fast_forward_rrule does (the same occurrences, fewer steps).
-  Streams(const RuleSet& s, std::optional<int64_t> ref) : set_(s) {
+  Streams(const RuleSet& s, std::optional<int64_t> ref, std::optional<int64_t> skip_before = {})
+      : set_(s), skip_before_(skip_before) {
     zone_ = s.utc_ ? nullptr : FindZone(s.tzid_);
     for (const auto& r : s.rrules_) rr_.push_back(Make(r, ref));
     for (const auto& r : s.exrules_) ex_.push_back(Make(r, ref));
@@ -436,6 +442,14 @@ class Streams {
  private:
   std::unique_ptr<RuleStream> Make(const RuleSet::Rule& r, std::optional<int64_t> ref) {
     int64_t start = set_.dtstart_wall_;
+    // DAILY and WEEKLY rules without COUNT: whole periods of wall-clock days before the
+    // reference hold nothing the caller wants, and skipping them keeps the day grid (and the
+    // weekday), so the later occurrences are the same (baton's addition: AWX walks them).
+    if (ref && !r.has_count && (r.freq == "DAILY" || r.freq == "WEEKLY")) {
+      int64_t step = r.interval * (r.freq == "DAILY" ? 1 : 7) * 86400;
+      int64_t gap = *ref - 2 * 86400 - start;
+      if (step > 0 && gap > step) start += gap / step * step;
+    }
     if (ref && !r.has_count && (r.freq == "HOURLY" || r.freq == "MINUTELY")) {
       int64_t step = r.interval * (r.freq == "HOURLY" ? 3600 : 60);
       auto start_utc = WallToUtc(zone_, start);
@@ -444,10 +458,11 @@ class Streams {
         start = zone_ ? moved + OffsetAtUtc(zone_, moved) : moved;
       }
     }
-    return std::make_unique<RuleStream>(r, start, zone_, &steps_);
+    return std::make_unique<RuleStream>(r, start, zone_, &steps_, skip_before_);
   }
 
   const RuleSet& set_;
+  std::optional<int64_t> skip_before_;
   icaltimezone* zone_ = nullptr;
   int64_t steps_ = 0;
   std::vector<std::unique_ptr<RuleStream>> rr_, ex_;
@@ -553,7 +568,7 @@ std::vector<Occurrence> RuleSet::After(Micros after, size_t n) const {
   if (n == 0) return out;
   std::lock_guard<std::mutex> lock(IcalMutex());
   int64_t after_secs = after >= 0 ? after / kUs : -((-after + kUs - 1) / kUs);
-  Streams st(*this, after_secs);
+  Streams st(*this, after_secs, after_secs - 2 * 86400);
   while (out.size() < n) {
     auto t = st.Next();
     if (!t) break;
@@ -580,7 +595,7 @@ std::optional<Micros> RuleSet::Last() const {
   bool fast = false;
   for (const auto* rules : {&rrules_, &exrules_})
     for (const auto& r : *rules)
-      fast = fast || (!r.has_count && (r.freq == "HOURLY" || r.freq == "MINUTELY"));
+      fast = fast || (!r.has_count && r.freq != "MONTHLY" && r.freq != "YEARLY");
   std::lock_guard<std::mutex> lock(IcalMutex());
   // Long HOURLY/MINUTELY rules ending at UNTIL start near the end (a wider window when it
   // holds no occurrence); everything else walks from the start.

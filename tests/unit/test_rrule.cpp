@@ -119,6 +119,40 @@ TEST(RRule, AfterIsStrictAndFastForwardsMinutelyRules) {
   EXPECT_FALSE(set->Last().has_value());  // unbounded: dtend null
 }
 
+// Long after DTSTART (rules walked from a skipped-ahead start): still dateutil's instants.
+TEST(RRule, AfterFarFromDtstartMatchesDateutil) {
+  struct Case {
+    const char* rule;
+    const char* after;
+    std::vector<std::string> next;
+  };
+  const Case cases[] = {
+      {"DTSTART;TZID=America/New_York:20010104T093000 RRULE:FREQ=DAILY;INTERVAL=3;BYHOUR=9,17",
+       "2026-11-01T00:00:00Z",
+       {"2026-11-01T14:30:00Z", "2026-11-01T22:30:00Z", "2026-11-04T14:30:00Z",
+        "2026-11-04T22:30:00Z"}},
+      {"DTSTART;TZID=Europe/Berlin:20100105T061500 RRULE:FREQ=WEEKLY;INTERVAL=2;BYDAY=TU,FR",
+       "2026-03-20T00:00:00Z",
+       {"2026-03-24T05:15:00Z", "2026-03-27T05:15:00Z", "2026-04-07T04:15:00Z",
+        "2026-04-10T04:15:00Z"}},
+      {"DTSTART;TZID=America/New_York:20110317T080000 RRULE:FREQ=WEEKLY;INTERVAL=4;BYDAY=MO,TH "
+       "EXRULE:FREQ=DAILY;INTERVAL=9",
+       "2026-12-01T00:00:00Z",
+       {"2026-12-03T13:00:00Z", "2026-12-28T13:00:00Z", "2026-12-31T13:00:00Z",
+        "2027-01-25T13:00:00Z"}},
+      {"DTSTART:20150101T000000Z RRULE:FREQ=DAILY;INTERVAL=7;UNTIL=20270101T000000Z "
+       "RRULE:FREQ=HOURLY;INTERVAL=13;BYMINUTE=0;UNTIL=20270101T000000Z",
+       "2026-12-20T00:00:00Z",
+       {"2026-12-20T06:00:00Z", "2026-12-20T19:00:00Z", "2026-12-21T08:00:00Z",
+        "2026-12-21T21:00:00Z"}},
+  };
+  for (const auto& c : cases) {
+    auto set = RuleSet::Parse(c.rule);
+    ASSERT_TRUE(set.ok()) << c.rule;
+    EXPECT_EQ(Utc(set->After(At(c.after), 4)), c.next) << c.rule;
+  }
+}
+
 TEST(RRule, DailyAcrossSpringForwardKeepsWallClock) {
   auto set =
       RuleSet::Parse("DTSTART;TZID=America/New_York:20250101T090000 RRULE:FREQ=DAILY;INTERVAL=1");
