@@ -304,6 +304,7 @@ class WorkflowModules(unittest.TestCase):
 
 
     def test_4_update_destroy_current_nodes_and_absent(self):
+        """rev=2 of the schema workflow, then state: absent of a node and of that workflow."""
         wf = self.wfjt("e2e wf schema")
         old_nodes, _ = self.graph(wf["id"])
         old_gate = old_nodes["approve"]["related"]["unified_job_template"]
@@ -332,8 +333,16 @@ class WorkflowModules(unittest.TestCase):
             self.assertEqual(self.srv.api("GET", n["url"])[0], 404, n["url"])
         self.assertEqual(self.srv.api("GET", old_gate)[0], 404, old_gate)
 
+        gated = self.wfjt("e2e wf nodes")
+        cleanup = self.graph(gated["id"])[0]["n-cleanup"]
         res = self.play(TEMPLATES, desired_state="absent")
         self.assert_ok(res)
+        self.assertTrue(res.task("delete node n-cleanup")["changed"])
+        self.assertEqual(self.srv.api("GET", cleanup["url"])[0], 404)
+        gnodes, gedges = self.graph(gated["id"])
+        self.assertEqual(sorted(gnodes), ["n-after", "n-fail", "n-gate", "n-ok"])
+        self.assertEqual(gedges, {("n-ok", "success", "n-gate"), ("n-ok", "failure", "n-fail"),
+                                  ("n-gate", "success", "n-after")})
         self.assertTrue(res.task("delete schema workflow")["changed"])
         self.assertFalse(res.task("delete schema workflow again")["changed"])
         self.assertEqual(self.srv.api("GET", wf["url"])[0], 404)
