@@ -195,6 +195,38 @@ TEST(Schedules, SurveyAnswersRequiredAndPasswordsEncrypted) {
             stored);
 }
 
+TEST(Schedules, CreateScheduleFromAJob) {
+  Api api;
+  JtWorld w(api, "s12", json::object{{"ask_limit_on_launch", true}});
+  int64_t job =
+      api.Post(JtUrl(w.jt, "launch"), json::object{{"limit", "h1"}}).Expect(201)["job"].as_int64();
+  std::string url = "/api/v2/jobs/" + std::to_string(job) + "/create_schedule/";
+  auto g = api.Get(url).Expect(200);
+  EXPECT_EQ(g["can_schedule"], true);
+  EXPECT_EQ(g["prompts"].at("limit"), "h1");
+  EXPECT_EQ(api.Get("/api/v2/jobs/" + std::to_string(job) + "/")
+                .Expect(200)["related"]
+                .at("create_schedule"),
+            json::value(url));
+  auto s = api.Post(url, json::object{}).Expect(201);
+  EXPECT_EQ(s["name"], json::value("Auto-generated schedule from job " + std::to_string(job)));
+  EXPECT_EQ(s["enabled"], false);
+  EXPECT_EQ(s["limit"], "h1");
+  EXPECT_EQ(s["unified_job_template"], w.jt);
+  EXPECT_TRUE(s["next_run"].is_null());
+  EXPECT_EQ(s["timezone"], "UTC");
+  EXPECT_NE(std::string(s["rrule"].as_string()).find(" RRULE:FREQ=MONTHLY;INTERVAL=1"),
+            std::string::npos);
+  auto again = api.Post(url, json::object{}).Expect(201);
+  EXPECT_EQ(again["name"],
+            json::value("Auto-generated schedule from job " + std::to_string(job) + " - number 1"));
+  // Without the template there is nothing to schedule.
+  api.db().Local().Exec("UPDATE unified_jobs SET status = 'successful' WHERE id = ?", {job});
+  api.Delete(JtUrl(w.jt)).Expect(204);
+  auto r = api.Post(url, json::object{}).Expect(400);
+  EXPECT_EQ(r["error"], "Cannot create schedule because a related resource is missing.");
+}
+
 TEST(Schedules, RbacFollowsTheTemplate) {
   Api api;
   JtWorld w(api, "s7");

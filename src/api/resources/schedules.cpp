@@ -501,6 +501,8 @@ void RegisterSchedules() {
   d.sublists.push_back(LabelsSubList(kOwner, "schedule", CanEditById));
   Registry::Get().Add(std::move(d));
   for (const char* res : kTemplateResources) AddToTemplate(res);
+  auto& jobs = const_cast<ResourceDef&>(Registry::Get().Must("jobs"));
+  jobs.actions.push_back(JobCreateScheduleAction());
 }
 
 }  // namespace baton::api

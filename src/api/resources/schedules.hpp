@@ -10,5 +10,8 @@ void RegisterSchedules();
 // /api/v2/schedules/zoneinfo/ (GET {"zones", "links"}), and the top-level list's order by id.
 // Called after the resources' routes were added.
 void AddScheduleRoutes(Router& router);
+// create_schedule/ of jobs (job_create_schedule.cpp), which RegisterSchedules gives the jobs
+// resource.
+ActionDef JobCreateScheduleAction();
 
 }  // namespace baton::api
