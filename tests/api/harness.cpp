@@ -6,6 +6,7 @@
 
 #include <stdexcept>
 
+#include "api/resources/schedule_launch.hpp"
 #include "api/resources/workflow_spawn.hpp"
 #include "core/secrets.hpp"
 #include "runner/inventory_update.hpp"
@@ -55,6 +56,9 @@ scheduler::Dispatcher& Api::StartDispatcher() {
     workflows_ = std::make_unique<scheduler::WorkflowManager>(*db_, clock_, *spawner_);
     dispatcher_ = std::make_unique<scheduler::Dispatcher>(*db_, clock_, o);
     dispatcher_->SetWorkflowManager(workflows_.get());
+    schedule_launcher_ = std::make_unique<api::ScheduleJobLauncher>(cfg);
+    schedules_ = std::make_unique<scheduler::ScheduleManager>(*db_, clock_, *schedule_launcher_);
+    dispatcher_->AddPass("schedules", [this] { schedules_->Pass(); });
     dispatcher_->Register(std::make_unique<runner::ProjectUpdateRunner>());
     dispatcher_->Register(std::make_unique<runner::InventoryUpdateRunner>());
     dispatcher_->Register(std::make_unique<runner::PlaybookRunner>());
@@ -66,6 +70,8 @@ scheduler::Dispatcher& Api::StartDispatcher() {
 void Api::StopDispatcher() {
   if (dispatcher_) dispatcher_->Stop();
   dispatcher_.reset();
+  schedules_.reset();
+  schedule_launcher_.reset();
   workflows_.reset();
   spawner_.reset();
 }

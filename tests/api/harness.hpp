@@ -9,6 +9,7 @@
 
 #include "api/app.hpp"
 #include "scheduler/dispatcher.hpp"
+#include "scheduler/schedule_manager.hpp"
 #include "scheduler/workflow_manager.hpp"
 #include "app/bootstrap.hpp"
 #include "core/crypto.hpp"
@@ -124,6 +125,9 @@ class Api {
   SystemClock clock_;
   std::unique_ptr<scheduler::NodeSpawner> spawner_;
   std::unique_ptr<scheduler::WorkflowManager> workflows_;
+  // The schedules pass as the server runs it (main.cpp): due schedules fire on every pass.
+  std::unique_ptr<scheduler::ScheduleLauncher> schedule_launcher_;
+  std::unique_ptr<scheduler::ScheduleManager> schedules_;
   std::unique_ptr<scheduler::Dispatcher> dispatcher_;
   std::string secret_key_;
   std::unique_ptr<api::App> app_;

@@ -3,6 +3,9 @@
 // an EXRULE), downtime fires a missed schedule once, disabled schedules never fire, a deleted
 // template takes its schedules along, a second instance cannot fire an occurrence twice, and the
 // prompts, launch_type and schedule of the launched jobs. No job runs (no dispatcher).
+#include <chrono>
+#include <thread>
+
 #include "api/resources/schedule_launch.hpp"
 #include "core/secrets.hpp"
 #include "harness.hpp"
@@ -173,6 +176,36 @@ TEST_F(ScheduleFiring, PromptsLaunchTypeAndKinds) {
   auto second = api.db().Local().QueryString(
       "SELECT limit_ FROM unified_jobs WHERE schedule_id = ? ORDER BY id DESC LIMIT 1", {s});
   EXPECT_EQ(second.value_or("?"), "");
+}
+
+// The harness's dispatcher runs the schedules pass as the server does: a schedule that came due
+// while nothing ran fires on the first pass (its workflow job, without nodes, succeeds).
+TEST(ScheduleDispatch, TheDispatcherPassFiresADueSchedule) {
+  Api api;
+  int64_t wfjt = MakeWfjt(api, "d1", api.Org("d1-org"));
+  int64_t s =
+      api.Post(WfjtUrl(wfjt, "schedules"),
+               json::object{{"name", "due"},
+                            {"rrule", "DTSTART:20200101T000000Z RRULE:FREQ=DAILY;INTERVAL=1"}})
+          .Expect(201)
+          .id();
+  api.db().Local().Exec(
+      "UPDATE schedules SET next_run = '2020-01-01T00:00:00.000000Z' WHERE id = ?", {s});
+  api.StartDispatcher();
+  std::string jobs = "/api/v2/schedules/" + std::to_string(s) + "/jobs/";
+  Resp r;
+  for (int i = 0; i < 200; ++i) {
+    r = api.Get(jobs).Header("Cache-Control", "no-cache").Expect(200);
+    if (r.count() > 0) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  ASSERT_EQ(r.count(), 1);
+  auto wj = api.WaitFinished("/api/v2/workflow_jobs/" +
+                             std::to_string(r.results()[0].at("id").as_int64()) + "/");
+  api.StopDispatcher();
+  EXPECT_EQ(wj["status"], "successful");
+  EXPECT_EQ(wj["launch_type"], "scheduled");
+  EXPECT_EQ(api.Get(jobs).Expect(200).count(), 1);
 }
 
 }  // namespace
