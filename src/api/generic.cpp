@@ -288,6 +288,7 @@ void RegisterSchedules();              // schedules.cpp (issue 6)
 void AddScheduleRoutes(Router& router);  // schedules.cpp: preview/, zoneinfo/
 void RegisterNotificationTemplates();  // notification_templates.cpp (issue 6)
 void RegisterWebhooks();               // webhooks.cpp (issue 6)
+void RegisterInstanceGroups();         // instance_groups.cpp
 
 void BuildRoutes(Router& router) {
   auto& reg = Registry::Get();
@@ -305,6 +306,7 @@ void BuildRoutes(Router& router) {
     RegisterSchedules();
     RegisterNotificationTemplates();
     RegisterWebhooks();
+    RegisterInstanceGroups();
     RegisterActivityStream();
   }
   for (const auto& def : reg.All()) AddResourceRoutes(router, def);

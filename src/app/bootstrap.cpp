@@ -49,6 +49,20 @@ SeedResult Seed(store::Database& database, const Clock& clock) {
     db.Exec("INSERT INTO settings (key, value) VALUES ('SEEDED_DEFAULT_ORG', '1')");
   }
 
+  // AWX's built-in instance groups (api-resources.md §33), once.
+  if (!db.QueryString("SELECT value FROM settings WHERE key = 'SEEDED_INSTANCE_GROUPS'")) {
+    for (const char* name : {"controlplane", "default"}) {
+      if (db.QueryInt("SELECT id FROM instance_groups WHERE name = ?", {std::string(name)}))
+        continue;
+      int64_t id = db.Insert(
+          "INSERT INTO instance_groups (name, created, modified, managed) VALUES (?, ?, ?, 1) "
+          "RETURNING id",
+          {std::string(name), now, now});
+      rbac::CreateObjectRoles(db, "instance_group", id, {});
+    }
+    db.Exec("INSERT INTO settings (key, value) VALUES ('SEEDED_INSTANCE_GROUPS', '1')");
+  }
+
   auto types = ParseJson(kManagedCredentialTypesJson);
   if (types && types->is_array()) {
     for (const auto& t : types->as_array()) {
@@ -57,14 +71,16 @@ SeedResult Seed(store::Database& database, const Clock& clock) {
       std::string inputs = Dump(o.at("inputs"));
       std::string injectors = Dump(o.at("injectors"));
       if (db.QueryInt("SELECT 1 FROM credential_types WHERE namespace = ? AND managed = 1", {ns})) {
-        db.Exec("UPDATE credential_types SET name = ?, kind = ?, inputs = ?, injectors = ? WHERE "
-                "namespace = ? AND managed = 1",
-                {GetString(o, "name"), GetString(o, "kind"), inputs, injectors, ns});
+        db.Exec(
+            "UPDATE credential_types SET name = ?, kind = ?, inputs = ?, injectors = ? WHERE "
+            "namespace = ? AND managed = 1",
+            {GetString(o, "name"), GetString(o, "kind"), inputs, injectors, ns});
       } else {
-        db.Exec("INSERT INTO credential_types (name, description, kind, namespace, managed, "
-                "inputs, injectors, created, modified) VALUES (?, ?, ?, ?, 1, ?, ?, ?, ?)",
-                {GetString(o, "name"), GetString(o, "description"), GetString(o, "kind"), ns,
-                 inputs, injectors, now, now});
+        db.Exec(
+            "INSERT INTO credential_types (name, description, kind, namespace, managed, "
+            "inputs, injectors, created, modified) VALUES (?, ?, ?, ?, 1, ?, ?, ?, ?)",
+            {GetString(o, "name"), GetString(o, "description"), GetString(o, "kind"), ns, inputs,
+             injectors, now, now});
       }
     }
   }

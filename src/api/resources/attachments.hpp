@@ -27,6 +27,9 @@ SubListDef CredentialsSubList(std::string owner_type, OwnerCheck can_edit, bool 
 // attaching needs `can_edit` and read access to the label; detaching the label's last use
 // deletes it.
 SubListDef LabelsSubList(std::string owner_type, std::string verbose, OwnerCheck can_edit);
+// instance_groups/ (L+A, instance_groups.cpp): attaching needs `can_edit` and use_role on the
+// group; groups keep the order they were attached in (position).
+SubListDef InstanceGroupsSubList(std::string owner_type, OwnerCheck can_edit);
 // Read-only credentials/ and labels/ (jobs).
 SubListDef CredentialsListOnly(std::string owner_type);
 SubListDef LabelsListOnly(std::string owner_type);

@@ -3,8 +3,7 @@
 // /workflow_job_templates/N/workflow_nodes/: fields, prompt validation (DM-6, in
 // workflow_graph.cpp), identifier, credentials/ (DM-8), labels/, create_approval_template/, and
 // the edge sub-lists success_nodes/, failure_nodes/, always_nodes/ with "Cycle detected." for
-// every cycle (PF-1, engine/links.hpp) and "Relationship not allowed.". instance_groups/ waits for
-// instance groups.
+// every cycle (PF-1, engine/links.hpp) and "Relationship not allowed.", and instance_groups/.
 #include "api/activity.hpp"
 #include "api/resources/attachments.hpp"
 #include "api/resources/inventory_common.hpp"
@@ -403,6 +402,7 @@ void RegisterWorkflowNodes() {
   for (const char* t : {"success", "failure", "always"}) d.sublists.push_back(EdgeSubList(t));
   d.sublists.push_back(NodeCredentials());
   d.sublists.push_back(LabelsSubList(kNodeOwner, "workflow job template node", CanEditNodeById));
+  d.sublists.push_back(InstanceGroupsSubList(kNodeOwner, CanEditNodeById));
   d.actions.push_back(CreateApprovalTemplateAction());
   Registry::Get().Add(std::move(d));
 }
