@@ -272,6 +272,7 @@ void AddResourceRoutes(Router& router, const ResourceDef& def) {
     r.action = &a;
     r.title = a.title;
     r.deprecated = a.deprecated;
+    r.anonymous = a.anonymous;
     for (const auto& m : a.methods) r.handlers[m] = a.handler;
   }
 }

@@ -101,6 +101,7 @@ struct ActionDef {
   HandlerFn handler;
   std::string title;
   bool deprecated = false;
+  bool anonymous = false;  // served without authentication (webhook receivers)
   // OPTIONS actions.POST metadata: fields accepted by the POST (optional).
   std::vector<FieldDef> post_fields;
 };

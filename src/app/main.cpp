@@ -21,6 +21,7 @@
 #include "runner/project_update.hpp"
 #include "scheduler/dispatcher.hpp"
 #include "scheduler/schedule_manager.hpp"
+#include "scheduler/webhook_status.hpp"
 #include "scheduler/workflow_manager.hpp"
 #include "store/db.hpp"
 
@@ -169,7 +170,13 @@ int main(int argc, char** argv) {
     if (capacity > 0) sopts.capacity = capacity;
     api::WorkflowNodeSpawner spawner(cfg, clock);
     scheduler::WorkflowManager workflows(*db, clock, spawner);
+    // Webhook commit statuses (AWX update_webhook_status): recorded by a dispatcher pass, posted
+    // by the poster's own thread. Declared before the dispatcher, so it outlives the loop.
+    scheduler::WebhookStatusOptions wopts;
+    wopts.secret_key = cfg.secret_key;
+    scheduler::WebhookStatusPoster webhook_status(*db, clock, wopts);
     scheduler::Dispatcher dispatcher(*db, clock, sopts);
+    dispatcher.AddPass("webhook_status", [&webhook_status] { webhook_status.Pass(); });
     // Schedules: due ones fire on every dispatcher pass; the timer wakes the dispatcher when the
     // next one comes due (declared after the dispatcher, so it stops first).
     api::ScheduleJobLauncher schedule_launcher(cfg);

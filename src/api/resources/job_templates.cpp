@@ -1,12 +1,14 @@
 // Job templates (api-resources.md §16): fields and AWX's validation, RBAC as AWX's
 // JobTemplateAccess, summaries of their jobs, credentials/ and labels/ (attachments.cpp),
-// survey_spec/, launch/ (job_launch.cpp), copy/, jobs/.
+// survey_spec/, launch/ (job_launch.cpp), copy/, jobs/, webhook_key/ and the webhook receivers
+// (webhooks.cpp).
 #include <filesystem>
 
 #include "api/resources/attachments.hpp"
 #include "api/resources/inventory_common.hpp"
 #include "api/resources/job_launch.hpp"
 #include "api/resources/unified_jobs.hpp"
+#include "api/resources/webhooks.hpp"
 #include "runner/project_update.hpp"
 
 namespace baton::api {
@@ -165,6 +167,7 @@ Status AfterCreate(Ctx& ctx, int64_t id, const Obj& v) {
   auto org = OptIdOf(v, "organization");
   ctx.db.Exec("UPDATE job_templates SET organization_id = ? WHERE id = ?", {store::OptId(org), id});
   rbac::CreateObjectRoles(ctx.db, kCt, id, {{"organization", org.value_or(0)}});
+  SetWebhookKey(ctx, "job_templates", id, GetString(v, "webhook_service"));
   return OkStatus();
 }
 
@@ -176,7 +179,10 @@ Status AfterUpdate(Ctx& ctx, const Obj& before, const Obj& after) {
                 {store::OptId(org), IdOf(after)});
     rbac::UpdateObjectRoleParents(ctx.db, kCt, IdOf(after), {{"organization", org.value_or(0)}});
   }
-  (void)before;
+  // DM-4 (as on workflow job templates): a fresh key whenever the service changes.
+  std::string service = GetString(after, "webhook_service");
+  if (service != GetString(before, "webhook_service"))
+    SetWebhookKey(ctx, "job_templates", IdOf(after), service);
   return OkStatus();
 }
 
@@ -235,8 +241,9 @@ void Decorate(Ctx& ctx, const Obj& stale, json::object& out, bool) {
                {"next_job_run", nullptr},
                {"status", "never updated"}});
   InsertAfter(out, "allow_simultaneous", {{"custom_virtualenv", nullptr}});
-  for (const char* s : {"labels", "credentials", "jobs", "activity_stream", "launch", "access_list",
-                        "survey_spec", "object_roles", "copy", "slice_workflow_jobs"})
+  for (const char* s :
+       {"labels", "credentials", "jobs", "activity_stream", "launch", "webhook_key", "access_list",
+        "survey_spec", "object_roles", "copy", "slice_workflow_jobs"})
     AddRelated(out, s, Url("job_templates", id, s));
   auto& sf = SummaryOf(out);
   for (auto [key, res] :
@@ -277,7 +284,8 @@ void Decorate(Ctx& ctx, const Obj& stale, json::object& out, bool) {
       sf[key] = std::move(*s);
     }
   }
-  RelatedOf(out)["webhook_receiver"] = "";
+  RelatedOf(out)["webhook_receiver"] =
+      WebhookReceiverUrl("job_templates", id, GetString(o, "webhook_service"));
   // Jobs: the most recent active one is current_job, the most recent finished one last_job.
   static const std::string kCols =
       "SELECT id, name, description, status, finished, failed, type, canceled_on FROM "
@@ -465,6 +473,8 @@ void RegisterJobTemplates() {
   d.actions.push_back(JobTemplateLaunchAction());
   d.actions.push_back(SurveySpecAction("job_templates", kCt));
   d.actions.push_back(CopyAction("job_templates"));
+  // DM-4 webhook_key/ and the github/, gitlab/, bitbucket_dc/ receivers (webhooks.cpp).
+  for (auto& a : WebhookActions("job_templates", kCt)) d.actions.push_back(std::move(a));
   Registry::Get().Add(std::move(d));
 }
 

@@ -8,6 +8,7 @@
 #include "api/resources/inventory_common.hpp"
 #include "api/resources/job_launch.hpp"
 #include "api/resources/unified_jobs.hpp"
+#include "api/resources/webhooks.hpp"
 #include "api/resources/workflow_graph.hpp"
 #include "api/resources/workflow_launch.hpp"
 #include "core/crypto.hpp"
@@ -101,16 +102,10 @@ Status Validate(Ctx& ctx, Obj& v, const Obj* existing) {
   return OkStatus();
 }
 
-// DM-4: a fresh 50-character key whenever the service is set or changes; none without one.
-void SetWebhookKey(Ctx& ctx, int64_t id, const std::string& service) {
-  ctx.db.Exec("UPDATE workflow_job_templates SET webhook_key = ? WHERE id = ?",
-              {service.empty() ? std::string() : RandomAlnum(50), id});
-}
-
 Status AfterCreate(Ctx& ctx, int64_t id, const Obj& v) {
   rbac::CreateObjectRoles(ctx.db, kCt, id,
                           {{"organization", OptIdOf(v, "organization").value_or(0)}});
-  SetWebhookKey(ctx, id, GetString(v, "webhook_service"));
+  SetWebhookKey(ctx, "workflow_job_templates", id, GetString(v, "webhook_service"));
   return OkStatus();
 }
 
@@ -119,7 +114,9 @@ Status AfterUpdate(Ctx& ctx, const Obj& before, const Obj& after) {
   if (org != OptIdOf(before, "organization"))
     rbac::UpdateObjectRoleParents(ctx.db, kCt, IdOf(after), {{"organization", org.value_or(0)}});
   std::string service = GetString(after, "webhook_service");
-  if (service != GetString(before, "webhook_service")) SetWebhookKey(ctx, IdOf(after), service);
+  // DM-4: a fresh key whenever the service changes; none without one.
+  if (service != GetString(before, "webhook_service"))
+    SetWebhookKey(ctx, "workflow_job_templates", IdOf(after), service);
   return OkStatus();
 }
 
@@ -234,8 +231,7 @@ void Decorate(Ctx& ctx, const Obj& o, json::object& out, bool) {
   for (const char* s : {"workflow_jobs", "schedules", "launch", "webhook_key"})
     AddRelated(out, s, Url("workflow_job_templates", id, s));
   std::string service = GetString(o, "webhook_service");
-  RelatedOf(out)["webhook_receiver"] =
-      service.empty() ? std::string() : Url("workflow_job_templates", id, service);
+  RelatedOf(out)["webhook_receiver"] = WebhookReceiverUrl("workflow_job_templates", id, service);
   for (const char* s :
        {"workflow_nodes", "labels", "activity_stream", "notification_templates_started",
         "notification_templates_success", "notification_templates_error",
@@ -369,28 +365,6 @@ ActionDef WorkflowCopyAction() {
   return a;
 }
 
-// ---- webhook_key/ (DM-4) ----
-
-ActionDef WebhookKeyAction() {
-  ActionDef a;
-  a.name = "webhook_key";
-  a.methods = {"GET", "POST"};
-  a.title = "Webhook Key";
-  a.handler = [](Ctx& ctx, ApiRequest& req) -> Result<Reply> {
-    const ResourceDef& def = Registry::Get().Must("workflow_job_templates");
-    BATON_ASSIGN(Obj obj, LoadReadable(ctx, def, req.ids[0]));
-    BATON_TRY(RequireRole(ctx, kCt, IdOf(obj), "admin_role"));
-    if (req.method == "GET")
-      return Reply::Json(json::object{{"webhook_key", obj.at("webhook_key")}});
-    BATON_TRY(CheckWriteScope(ctx));
-    std::string key = RandomAlnum(50);
-    ctx.db.Exec("UPDATE workflow_job_templates SET webhook_key = ?, modified = ? WHERE id = ?",
-                {key, ctx.now_iso(), IdOf(obj)});
-    return Reply::Json(json::object{{"webhook_key", key}}, 201);
-  };
-  return a;
-}
-
 FieldDef NullableText(std::string name, std::string column, int max_length = 0) {
   FieldDef f = F(std::move(name), FieldType::kText);
   f.column = std::move(column);
@@ -482,7 +456,8 @@ void RegisterWorkflowJobTemplates() {
   d.actions.push_back(WorkflowJobTemplateLaunchAction());
   d.actions.push_back(SurveySpecAction("workflow_job_templates", kCt));
   d.actions.push_back(WorkflowCopyAction());
-  d.actions.push_back(WebhookKeyAction());
+  // DM-4 webhook_key/ and the github/, gitlab/, bitbucket_dc/ receivers (webhooks.cpp).
+  for (auto& a : WebhookActions("workflow_job_templates", kCt)) d.actions.push_back(std::move(a));
   Registry::Get().Add(std::move(d));
   RegisterWorkflowNodes();
   RegisterWorkflowApprovalTemplates();
