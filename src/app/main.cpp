@@ -16,6 +16,7 @@
 #include "core/log.hpp"
 #include "core/secrets.hpp"
 #include "http/server.hpp"
+#include "notify/notifier.hpp"
 #include "runner/inventory_update.hpp"
 #include "runner/playbook_run.hpp"
 #include "runner/project_update.hpp"
@@ -168,6 +169,12 @@ int main(int argc, char** argv) {
     sopts.projects_root = projects_root;
     sopts.secret_key = cfg.secret_key;
     if (capacity > 0) sopts.capacity = capacity;
+    // Notifications: recorded by a dispatcher pass, delivered by the notifier's own thread.
+    // Declared before the dispatcher, so it outlives the loop.
+    notify::NotifierOptions nopts;
+    nopts.secret_key = cfg.secret_key;
+    nopts.backend = notify::BackendOptionsFromEnv();
+    notify::Notifier notifier(*db, clock, nopts);
     api::WorkflowNodeSpawner spawner(cfg, clock);
     scheduler::WorkflowManager workflows(*db, clock, spawner);
     // Webhook commit statuses (AWX update_webhook_status): recorded by a dispatcher pass, posted
@@ -185,6 +192,10 @@ int main(int argc, char** argv) {
     dispatcher.AddPass("schedules",
                        [&] { schedule_timer.ArmAt(schedules.Pass().next_due); });
     dispatcher.SetWorkflowManager(&workflows);
+    dispatcher.AddPass("notifications", [&notifier] {
+      notifier.RecordEvents();
+      notifier.Wake();
+    });
     dispatcher.Register(std::make_unique<runner::ProjectUpdateRunner>());
     dispatcher.Register(std::make_unique<runner::InventoryUpdateRunner>());
     dispatcher.Register(std::make_unique<runner::PlaybookRunner>(api::RunnerInventoryHosts(cfg)));
@@ -213,6 +224,7 @@ int main(int argc, char** argv) {
     std::cout << "baton " << BATON_VERSION << " serving " << (tls_cert.empty() ? "http" : "https")
               << "://" << host << ":" << bound << "/api/ (data: " << data_dir << "/baton.db)"
               << std::endl;
+    notifier.Start();
     dispatcher.Start();
     server.Run();
     dispatcher.Stop();

@@ -109,6 +109,21 @@ TEST(EveryRoute, AnswersGetOptionsAndRefusesAnonymous) {
                             {"rrule", "DTSTART:20300101T000000Z RRULE:FREQ=DAILY;INTERVAL=1"}})
           .Expect(201)
           .id();
+  ids["notification_templates"] =
+      api.Post("/api/v2/notification_templates/",
+               json::object{{"name", "rnt"},
+                            {"organization", org},
+                            {"notification_type", "slack"},
+                            {"notification_configuration",
+                             json::object{{"token", "t"}, {"channels", json::array{"#a"}}}}})
+          .Expect(201)
+          .id();
+  ids["notifications"] =
+      api.Post("/api/v2/notification_templates/" + std::to_string(ids["notification_templates"]) +
+                   "/test/",
+               json::object{})
+          .Expect(202)["notification"]
+          .as_int64();
   // A throwaway app to read the route table.
   store::Database& db = api.db();
   SystemClock clock;
