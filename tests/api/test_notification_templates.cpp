@@ -217,6 +217,17 @@ TEST(NotificationTemplates, AttachToTemplatesAndOrganizations) {
   std::string purl = "/api/v2/projects/" + std::to_string(p.id()) + "/";
   api.Post(purl + "notification_templates_success/", json::object{{"id", nt}}).Expect(204);
   api.Get(purl + "notification_templates_approvals/").Expect(404);
+  EXPECT_EQ(api.Get(purl).Expect(200)["related"].as_object().at("notification_templates_success"),
+            json::value(purl + "notification_templates_success/"));
+  // created through a template's sub-list: attached, under the attach rules
+  json::object fresh = Hook(org, "fresh");
+  Resp made = api.Post(w + "notification_templates_started/", fresh).Expect(201);
+  EXPECT_EQ(api.Get(w + "notification_templates_started/?id=" + std::to_string(made.id()))
+                .Expect(200)
+                .count(),
+            1);
+  api.Post(purl + "notification_templates_error/", Hook(org, "sneaky")).As("nadmin2").Expect(403);
+  EXPECT_EQ(api.Get(std::string(kNts) + "?name=sneaky").Expect(200).count(), 0);
   // the detach of the last use leaves the template itself
   api.Get(NtUrl(nt)).Expect(200);
 }

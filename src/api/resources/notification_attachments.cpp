@@ -49,11 +49,17 @@ SubListDef AttachList(const std::string& owner_type, const std::string& kind,
         {owner_type, owner, kind, nt});
     return OkStatus();
   };
-  s.after_create = s.attach;
   s.can_attach_fn = [owner_ok](Ctx& ctx, int64_t owner, int64_t nt, bool) -> Status {
     if (ctx.caller.superuser) return OkStatus();
     BATON_TRY(CanChangeTemplate(ctx, nt));
     return owner_ok(ctx, owner);
+  };
+  // A template created through the sub-list is attached under the same rules (the create is
+  // rolled back otherwise).
+  s.after_create = [check = s.can_attach_fn, attach = s.attach](Ctx& ctx, int64_t owner,
+                                                                int64_t nt) -> Status {
+    BATON_TRY(check(ctx, owner, nt, false));
+    return attach(ctx, owner, nt);
   };
   return s;
 }
