@@ -104,6 +104,11 @@ class HttpReceiver {
     std::lock_guard lk(mu_);
     for (int s : statuses) statuses_.push_back(s);
   }
+  // Body of the successful (< 300) answers (default "ok").
+  void SetOkBody(std::string body) {
+    std::lock_guard lk(mu_);
+    ok_body_ = std::move(body);
+  }
   std::vector<RecordedRequest> Requests() const {
     std::lock_guard lk(mu_);
     return requests_;
@@ -159,14 +164,15 @@ class HttpReceiver {
       r.body.append(buf, static_cast<size_t>(n));
     }
     int status = 200;
+    std::string body;
     {
       std::lock_guard lk(mu_);
       if (!statuses_.empty()) {
         status = statuses_.front();
         statuses_.pop_front();
       }
+      body = status < 300 ? ok_body_ : "failing on purpose";
     }
-    std::string body = status < 300 ? "ok" : "failing on purpose";
     SendAll(c, "HTTP/1.1 " + std::to_string(status) +
                    " X\r\nContent-Type: text/plain\r\nContent-Length: " +
                    std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n" + body);
@@ -180,6 +186,7 @@ class HttpReceiver {
   mutable std::mutex mu_;
   std::condition_variable cv_;
   std::deque<int> statuses_;
+  std::string ok_body_ = "ok";
   std::vector<RecordedRequest> requests_;
   LoopbackServer server_;  // last: starts after the members it uses exist
 };
