@@ -109,7 +109,9 @@ TEST(NotificationTemplates, ConfigurationErrorsAreAwxs) {
             "Notification template with this Organization and Name already exists.");
   json::object noorg = Email(1, "x");
   noorg["organization"] = nullptr;
-  api.Post(kNts, noorg).Expect(400);
+  EXPECT_EQ(Msg(api.Post(kNts, noorg).Expect(400), "organization"), "This field cannot be blank.");
+  noorg.erase("organization");
+  EXPECT_EQ(Msg(api.Post(kNts, noorg).Expect(400), "organization"), "This field is required.");
   EXPECT_EQ(api.db().Local().QueryInt("SELECT COUNT(*) FROM notification_templates"), 1);
 }
 

@@ -34,6 +34,8 @@ std::optional<json::value> Sent(Ctx& ctx, std::string_view key) {
 }
 
 Status Validate(Ctx& ctx, Obj& v, const Obj* existing) {
+  if (!OptIdOf(v, "organization"))
+    return Error::Field("organization", "This field cannot be blank.");
   std::string type = GetString(v, "notification_type");
   // messages (a field validator: its errors come alone, under "messages")
   if (auto sent = Sent(ctx, "messages")) {
@@ -171,6 +173,7 @@ void RegisterNotificationTemplates() {
   d.search_fields = {"name", "description", "notification_type"};
   d.fields = NamedFields();
   FieldDef org = Fk("organization", "organizations", true);
+  org.nullable = true;  // accepted by the field, refused by validation with the model's message
   d.fields.push_back(org);
   FieldDef type = F("notification_type", FieldType::kChoice);
   for (const auto& t : notify::Types()) type.choices.emplace_back(t.type, t.label);
