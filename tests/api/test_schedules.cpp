@@ -279,6 +279,11 @@ TEST(Schedules, LabelsCredentialsAndJobsSubLists) {
   api.Post(SchedUrl(s, "credentials"), json::object{{"id", cred}}).Expect(204);
   EXPECT_EQ(api.Get(SchedUrl(s, "credentials")).Expect(200).count(), 1);
   EXPECT_EQ(api.Get(SchedUrl(s, "jobs")).Expect(200).count(), 0);
+  auto igs = api.Get("/api/v2/instance_groups/?name=default").Expect(200);
+  ASSERT_EQ(igs.count(), 1);
+  api.Post(SchedUrl(s, "instance_groups"), json::object{{"id", igs.results()[0].at("id")}})
+      .Expect(204);
+  EXPECT_EQ(api.Get(SchedUrl(s, "instance_groups")).Expect(200).count(), 1);
   // A template that does not ask for credentials refuses them.
   int64_t jt2 = MakeJt(api, "s9-jt2", w.project, w.inventory);
   int64_t s2 = api.Post("/api/v2/schedules/", Body(jt2)).Expect(201).id();

@@ -5,8 +5,8 @@
 // write (next_run also by the firing pass, scheduler/schedule_manager.hpp). Prompts are
 // validated like a launch of the template with no error class suppressed (LA-5, RB-9), by the
 // check workflow nodes use (ValidateNodePrompts). The preview/ and zoneinfo/ helpers are routes
-// of their own (AddScheduleRoutes). instance_groups/ is not served: baton has no instance
-// groups yet.
+// of their own (AddScheduleRoutes). instance_groups/ holds the ordered groups a scheduled job
+// is asked to run on (stored; groups route no job yet).
 #include "api/resources/schedules.hpp"
 
 #include "api/list.hpp"
@@ -249,6 +249,7 @@ void Decorate(Ctx& ctx, const Obj& o, json::object& out, bool) {
   }
   AddRelated(out, "credentials", Url(kSchedules, id, "credentials"));
   AddRelated(out, "labels", Url(kSchedules, id, "labels"));
+  AddRelated(out, "instance_groups", Url(kSchedules, id, "instance_groups"));
   bool w = !ctx.caller.read_only_token && CanEdit(ctx, o).ok();
   sf["user_capabilities"] = json::object{{"edit", w}, {"delete", w}};
 }
@@ -499,6 +500,7 @@ void RegisterSchedules() {
   d.sublists.push_back(ListOnly("jobs", "unified_jobs", "t.schedule_id = ?", "Schedule Jobs List"));
   d.sublists.push_back(ScheduleCredentials());
   d.sublists.push_back(LabelsSubList(kOwner, "schedule", CanEditById));
+  d.sublists.push_back(InstanceGroupsSubList(kOwner, CanEditById));
   Registry::Get().Add(std::move(d));
   for (const char* res : kTemplateResources) AddToTemplate(res);
   auto& jobs = const_cast<ResourceDef&>(Registry::Get().Must("jobs"));
