@@ -332,3 +332,28 @@ TEST(NotificationDelivery, IrcIsRefusedHonestly) {
 
 }  // namespace
 }  // namespace baton::testing
+
+namespace baton::testing {
+namespace {
+
+// Two instances (or a restarted one) share the database: each event is recorded once, and a
+// notification left pending by one is delivered by the other.
+TEST(NotificationDelivery, TwoNotifiersRecordOnceAndPendingSurvivesARestart) {
+  Fixture f;
+  HttpReceiver rx;
+  f.Attach(f.JtUrl(), "success", f.Hook(rx.Url("/once")));
+  notify::NotifierOptions o;
+  o.secret_key = LoadOrCreateKey(f.api.dir().string()).value();
+  notify::Notifier other(f.api.db(), f.clock, o);
+  f.rows.Job(f.rows.Spec());
+  EXPECT_EQ(f.notifier->RecordEvents() + other.RecordEvents(), 1);
+  EXPECT_EQ(f.notifier->RecordEvents() + other.RecordEvents(), 0);
+  f.notifier.reset();  // the first instance goes away before sending
+  EXPECT_EQ(other.DeliverDue(), 1);
+  EXPECT_EQ(other.DeliverDue(), 0);
+  EXPECT_EQ(rx.Count(), 1u);
+  EXPECT_EQ(f.Count("status = 'successful'"), 1);
+}
+
+}  // namespace
+}  // namespace baton::testing
