@@ -119,6 +119,12 @@ Notifier::~Notifier() {
 int Notifier::RecordJob(store::Connection& c, int64_t id, const std::string& type,
                         const std::string& event, const std::string& message_event) {
   std::string now = FormatIso(clock_.Now());
+  bool approval = type == "workflow_approval";
+  std::vector<int64_t> templates;
+  if (!message_event.empty())
+    templates = TemplatesOf(c, id, type, approval ? "approvals" : message_event);
+  // Nothing to send: nothing is written (jobs without notification templates cost no write).
+  if (templates.empty()) return 0;
   store::Tx tx(c);
   // The bookkeeping row first: only the instance whose insert took makes the notifications.
   if (c.Exec(
@@ -127,11 +133,7 @@ int Notifier::RecordJob(store::Connection& c, int64_t id, const std::string& typ
           {id, event, now}) == 0)
     return 0;
   int made = 0;
-  bool approval = type == "workflow_approval";
-  std::vector<int64_t> templates;
-  if (!message_event.empty())
-    templates = TemplatesOf(c, id, type, approval ? "approvals" : message_event);
-  if (!templates.empty()) {
+  {
     std::string base = UrlBase(c);
     auto ctx = approval ? ApprovalContext(c, id, message_event, base) : JobContext(c, id, base);
     for (int64_t nt_id : templates) {

@@ -9,10 +9,11 @@
 // (AWX's notification_templates property: the job template, its project and organization; the
 // project and its organization; the inventory source and its inventory's organization; the
 // workflow job template and its organization; approvals: the workflow job template's and its
-// organization's approval templates). Each (job, event) is recorded in notification_job_events
-// in the same transaction as its notifications, so it happens exactly once even across
-// restarts and instances. Messages are rendered then (JobNotificationMixin): custom messages
-// of the template where set, else the type's defaults.
+// organization's approval templates). Each (job, event) that has templates is recorded in
+// notification_job_events in the same transaction as its notifications, so it happens exactly
+// once even across restarts and instances (an event without templates writes nothing). Messages are
+// rendered then (JobNotificationMixin): custom messages of the template where set, else the type's
+// defaults.
 //
 // DeliverDue sends due pending notifications: a notification is claimed with a conditional
 // UPDATE (attempts + 1, next_attempt = now + lease), sent, then marked successful, or failed
