@@ -1,5 +1,6 @@
 #include "runner/process.hpp"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -13,6 +14,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <set>
 #include <sstream>
 
 extern char** environ;
@@ -160,23 +162,33 @@ int KillLeftovers(int64_t pgid, int64_t job_id, const std::string& run_root) {
   std::string marker = "BATON_JOB_ID=" + std::to_string(job_id);
   std::string run_dir = run_root.empty() ? "" : "AWX_PRIVATE_DATA_DIR=" + run_root + "/";
   int killed = 0;
+  // Processes already signalled: SIGKILL is delivered asynchronously, so the next scan may
+  // still see one (regression: counted twice under load).
+  std::set<int64_t> signalled;
   // Scans again while a scan finds something: a process may fork while it is being killed.
   for (int round = 0; round < 10; ++round) {
     int found = 0;
-    std::error_code ec;
-    for (auto it = std::filesystem::directory_iterator("/proc", ec);
-         !ec && it != std::filesystem::directory_iterator(); it.increment(ec)) {
-      std::string name = it->path().filename().string();
+    // Plain readdir: an error of the iterator (std::filesystem stops at one) must not end the
+    // scan early; entries of processes that exit meanwhile are simply skipped.
+    DIR* proc = opendir("/proc");
+    if (!proc) break;
+    while (dirent* entry = readdir(proc)) {
+      std::string name = entry->d_name;
       if (name.empty() || !std::all_of(name.begin(), name.end(), ::isdigit)) continue;
       int64_t pid = std::stoll(name);
+      if (signalled.count(pid)) continue;
       std::string env = EnvironOf(pid);
       if (!HasEnvEntry(env, marker, false)) continue;
       // ansible-runner starts ansible-playbook in a session of its own (a pty): the process
       // group alone misses it and everything it runs; the run directory finds them.
       bool in_group = pgid > 1 && ProcessGroup(pid) == pgid;
       if (!in_group && (run_dir.empty() || !HasEnvEntry(env, run_dir, true))) continue;
-      if (kill(static_cast<pid_t>(pid), SIGKILL) == 0) ++found;
+      if (kill(static_cast<pid_t>(pid), SIGKILL) == 0) {
+        signalled.insert(pid);
+        ++found;
+      }
     }
+    closedir(proc);
     if (found == 0) break;
     killed += found;
   }

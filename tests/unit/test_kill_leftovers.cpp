@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -34,7 +35,16 @@ pid_t SpawnSleeper(const std::vector<std::string>& env, bool new_session) {
   pid_t pid = -1;
   int rc = posix_spawnp(&pid, "sleep", nullptr, &attr, argv, envp.data());
   posix_spawnattr_destroy(&attr);
-  return rc == 0 ? pid : -1;
+  if (rc != 0) return -1;
+  // posix_spawn returns while the kernel is still setting up the new image, when
+  // /proc/<pid>/environ still reads empty: wait until it shows (regression: the tests failed
+  // about half of the time, finding nothing to kill).
+  for (int i = 0; i < 2000; ++i) {
+    std::ifstream in("/proc/" + std::to_string(pid) + "/environ", std::ios::binary);
+    if (in.peek() != std::ifstream::traits_type::eof()) break;
+    usleep(1000);
+  }
+  return pid;
 }
 
 // Was `pid` killed by SIGKILL? (reaps it; kills it first when `cleanup` and it still runs)
