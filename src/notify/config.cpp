@@ -202,7 +202,9 @@ bool Truthy(const json::value* v) {
   return true;
 }
 
-json::object MakeStub() {
+// The sample job AWX renders custom messages against to validate them (its
+// NotificationTemplateSerializer context: the names and values are AWX's own sample data).
+json::object MakeValidationContext() {
   const char* metadata =
       "{'url': 'https://towerhost/$/jobs/playbook/13',\n 'traceback': '',\n 'status': 'running',\n"
       " 'started': '2019-08-07T21:46:38.362630+00:00',\n 'project': 'Stub project',\n"
@@ -270,8 +272,8 @@ std::vector<std::string> PasswordFields(const TypeSpec& spec) {
   return out;
 }
 
-const json::object& StubContext() {
-  static const json::object stub = MakeStub();
+const json::object& ValidationContext() {
+  static const json::object stub = MakeValidationContext();
   return stub;
 }
 
@@ -389,7 +391,7 @@ std::vector<std::string> ValidateMessages(const json::value& messages, std::stri
     }
   }
   for (const auto& msg : collected) {
-    auto r = Render(msg, StubContext(), true);
+    auto r = Render(msg, ValidationContext(), true);
     if (r.status == RenderResult::Status::kSyntax)
       errors.push_back("Unable to render message '" + msg + "': " + r.message);
     else if (r.status == RenderResult::Status::kUndefined)
@@ -400,7 +402,7 @@ std::vector<std::string> ValidateMessages(const json::value& messages, std::stri
       if (!kv.value().is_object()) continue;
       const json::value* body = kv.value().as_object().if_contains("body");
       if (!body || !body->is_string() || body->as_string().empty()) continue;
-      auto r = Render(body->as_string(), StubContext(), true);
+      auto r = Render(body->as_string(), ValidationContext(), true);
       if (!r.ok())
         errors.push_back("Webhook body for '" + std::string(kv.key()) +
                          "' is not valid. The following gave an error (" + r.message + ").");

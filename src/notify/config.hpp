@@ -51,8 +51,8 @@ std::vector<std::string> ValidateMessages(const json::value& messages, std::stri
 // them) the new messages leave empty keep their old values; every event key ends up present.
 void MergeMessages(const json::value& old_messages, json::value& new_messages);
 
-// The stub context AWX validates messages against (JobNotificationMixin.context_stub).
-const json::object& StubContext();
+// The sample context AWX validates messages against (JobNotificationMixin.context_stub).
+const json::object& ValidationContext();
 
 // The message and body templates for an event of a notification template: the custom ones in
 // `messages` where set, else the type's defaults. event: started, success, error; approval
