@@ -1,6 +1,7 @@
 #include "api/resources/attachments.hpp"
 
 #include "api/resources/credentials.hpp"
+#include "api/resources/workflow_graph.hpp"
 #include "core/secrets.hpp"
 
 namespace baton::api {
@@ -226,6 +227,51 @@ SubListDef CredentialsSubList(std::string owner_type, OwnerCheck can_edit, bool 
     BATON_TRY(RequireRole(ctx, "credential", cred, "use_role"));
     if (job_rules) BATON_TRY(CheckJobCredential(ctx, owner_type, parent, cred));
     AttachCredential(ctx, owner_type, parent, cred);
+    return OkStatus();
+  };
+  return s;
+}
+
+namespace {
+
+Status CheckLaunchConfigCredential(Ctx& ctx, const std::string& owner_type, int64_t owner,
+                                   std::optional<int64_t> ujt, int64_t cred) {
+  if (!ujt) return Error::Msg("Cannot assign credential when related template is null.");
+  if (TemplateKind(ctx, *ujt) != "job_template")
+    return Error::Msg("Related template cannot accept credentials on launch.");
+  auto c = LoadLaunchCredential(ctx, cred);
+  if (!c) return Error::Detail(400, "Credential matching query does not exist.");
+  if (!c->passwords_needed.empty())
+    return Error::Msg(
+        "Credential that requires user input on launch cannot be used in saved launch "
+        "configuration.");
+  if (!ctx.db.QueryInt("SELECT ask_credential_on_launch FROM job_templates WHERE id = ?", {*ujt})
+           .value_or(0))
+    return Error::Msg("Related template is not configured to accept credentials on launch.");
+  for (const auto& other : LoadLaunchCredentials(ctx, AttachedCredentials(ctx, owner_type, owner)))
+    if (other.id != cred && other.UniqueKey() == c->UniqueKey())
+      return Error::Msg("This launch configuration already provides a " + c->UniqueDisplay() +
+                        " credential.");
+  for (int64_t t : AttachedCredentials(ctx, "job_template", *ujt))
+    if (t == cred) return Error::Msg("Related template already uses " + c->name + " credential.");
+  return OkStatus();
+}
+
+}  // namespace
+
+SubListDef LaunchConfigCredentialsSubList(
+    std::string owner_type, OwnerCheck can_edit,
+    std::function<std::optional<int64_t>(Ctx&, int64_t owner)> template_of) {
+  SubListDef s = CredentialsSubList(owner_type, can_edit, /*job_rules=*/false);
+  s.attach = [owner_type, template_of](Ctx& ctx, int64_t owner, int64_t cred) -> Status {
+    BATON_TRY(CheckLaunchConfigCredential(ctx, owner_type, owner, template_of(ctx, owner), cred));
+    AttachCredential(ctx, owner_type, owner, cred);
+    return OkStatus();
+  };
+  s.after_create = [owner_type, template_of](Ctx& ctx, int64_t owner, int64_t cred) -> Status {
+    BATON_TRY(RequireRole(ctx, "credential", cred, "use_role"));
+    BATON_TRY(CheckLaunchConfigCredential(ctx, owner_type, owner, template_of(ctx, owner), cred));
+    AttachCredential(ctx, owner_type, owner, cred);
     return OkStatus();
   };
   return s;

@@ -27,6 +27,14 @@ SubListDef CredentialsSubList(std::string owner_type, OwnerCheck can_edit, bool 
 // attaching needs `can_edit` and read access to the label; detaching the label's last use
 // deletes it.
 SubListDef LabelsSubList(std::string owner_type, std::string verbose, OwnerCheck can_edit);
+// credentials/ of a saved launch configuration (workflow nodes, schedules: DM-8, RB-14): as
+// CredentialsSubList, and each credential must be accepted by the owner's template
+// (`template_of`; nullopt = no template: "Cannot assign credential when related template is
+// null."): a job template that asks for credentials, not already using it, no credential that
+// prompts for passwords, one per unique key.
+SubListDef LaunchConfigCredentialsSubList(
+    std::string owner_type, OwnerCheck can_edit,
+    std::function<std::optional<int64_t>(Ctx&, int64_t owner)> template_of);
 // instance_groups/ (L+A, instance_groups.cpp): attaching needs `can_edit` and use_role on the
 // group; groups keep the order they were attached in (position).
 SubListDef InstanceGroupsSubList(std::string owner_type, OwnerCheck can_edit);

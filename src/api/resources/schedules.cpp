@@ -339,43 +339,11 @@ std::vector<FieldDef> Fields() {
 
 // ---- credentials/ (launch configuration rules, as workflow nodes: DM-8) ----
 
-Status CheckScheduleCredential(Ctx& ctx, int64_t schedule, int64_t cred) {
-  auto ujt =
-      ctx.db.QueryInt("SELECT unified_job_template_id FROM schedules WHERE id = ?", {schedule});
-  if (!ujt || TemplateKind(ctx, *ujt) != "job_template")
-    return Error::Msg("Related template cannot accept credentials on launch.");
-  auto c = LoadLaunchCredential(ctx, cred);
-  if (!c) return Error::Detail(400, "Credential matching query does not exist.");
-  if (!c->passwords_needed.empty())
-    return Error::Msg(
-        "Credential that requires user input on launch cannot be used in saved launch "
-        "configuration.");
-  if (!ctx.db.QueryInt("SELECT ask_credential_on_launch FROM job_templates WHERE id = ?", {*ujt})
-           .value_or(0))
-    return Error::Msg("Related template is not configured to accept credentials on launch.");
-  for (const auto& other : LoadLaunchCredentials(ctx, AttachedCredentials(ctx, kOwner, schedule)))
-    if (other.id != cred && other.UniqueKey() == c->UniqueKey())
-      return Error::Msg("This launch configuration already provides a " + c->UniqueDisplay() +
-                        " credential.");
-  for (int64_t t : AttachedCredentials(ctx, "job_template", *ujt))
-    if (t == cred) return Error::Msg("Related template already uses " + c->name + " credential.");
-  return OkStatus();
-}
-
 SubListDef ScheduleCredentials() {
-  SubListDef s = CredentialsSubList(kOwner, CanEditById, /*job_rules=*/false);
-  s.attach = [](Ctx& ctx, int64_t schedule, int64_t cred) -> Status {
-    BATON_TRY(CheckScheduleCredential(ctx, schedule, cred));
-    AttachCredential(ctx, kOwner, schedule, cred);
-    return OkStatus();
-  };
-  s.after_create = [](Ctx& ctx, int64_t schedule, int64_t cred) -> Status {
-    BATON_TRY(RequireRole(ctx, "credential", cred, "use_role"));
-    BATON_TRY(CheckScheduleCredential(ctx, schedule, cred));
-    AttachCredential(ctx, kOwner, schedule, cred);
-    return OkStatus();
-  };
-  return s;
+  return LaunchConfigCredentialsSubList(kOwner, CanEditById, [](Ctx& ctx, int64_t schedule) {
+    return ctx.db.QueryInt("SELECT unified_job_template_id FROM schedules WHERE id = ?",
+                           {schedule});
+  });
 }
 
 // ---- Templates: schedules/ sub-list, related link, next_job_run ----

@@ -300,44 +300,11 @@ SubListDef EdgeSubList(const std::string& type) {
 
 // ---- credentials/ (DM-8, RB-14) ----
 
-Status CheckNodeCredential(Ctx& ctx, int64_t node, int64_t cred) {
-  auto ujt = ctx.db.QueryInt(
-      "SELECT unified_job_template_id FROM workflow_job_template_nodes WHERE id = ?", {node});
-  if (!ujt) return Error::Msg("Cannot assign credential when related template is null.");
-  if (TemplateKind(ctx, *ujt) != "job_template")
-    return Error::Msg("Related template cannot accept credentials on launch.");
-  auto c = LoadLaunchCredential(ctx, cred);
-  if (!c) return Error::Detail(400, "Credential matching query does not exist.");
-  if (!c->passwords_needed.empty())
-    return Error::Msg(
-        "Credential that requires user input on launch cannot be used in saved launch "
-        "configuration.");
-  if (!ctx.db.QueryInt("SELECT ask_credential_on_launch FROM job_templates WHERE id = ?", {*ujt})
-           .value_or(0))
-    return Error::Msg("Related template is not configured to accept credentials on launch.");
-  for (const auto& other : LoadLaunchCredentials(ctx, AttachedCredentials(ctx, kNodeOwner, node)))
-    if (other.id != cred && other.UniqueKey() == c->UniqueKey())
-      return Error::Msg("This launch configuration already provides a " + c->UniqueDisplay() +
-                        " credential.");
-  for (int64_t t : AttachedCredentials(ctx, "job_template", *ujt))
-    if (t == cred) return Error::Msg("Related template already uses " + c->name + " credential.");
-  return OkStatus();
-}
-
 SubListDef NodeCredentials() {
-  SubListDef s = CredentialsSubList(kNodeOwner, CanEditNodeById, /*job_rules=*/false);
-  s.attach = [](Ctx& ctx, int64_t node, int64_t cred) -> Status {
-    BATON_TRY(CheckNodeCredential(ctx, node, cred));
-    AttachCredential(ctx, kNodeOwner, node, cred);
-    return OkStatus();
-  };
-  s.after_create = [](Ctx& ctx, int64_t node, int64_t cred) -> Status {
-    BATON_TRY(RequireRole(ctx, "credential", cred, "use_role"));
-    BATON_TRY(CheckNodeCredential(ctx, node, cred));
-    AttachCredential(ctx, kNodeOwner, node, cred);
-    return OkStatus();
-  };
-  return s;
+  return LaunchConfigCredentialsSubList(kNodeOwner, CanEditNodeById, [](Ctx& ctx, int64_t node) {
+    return ctx.db.QueryInt(
+        "SELECT unified_job_template_id FROM workflow_job_template_nodes WHERE id = ?", {node});
+  });
 }
 
 // ---- create_approval_template/ (DM-17, RB-15) ----
