@@ -141,7 +141,8 @@ std::optional<json::object> NotificationData(store::Connection& db, int64_t id,
   return d;
 }
 
-std::optional<json::object> JobContext(store::Connection& db, int64_t id, const std::string& base) {
+std::optional<json::object> JobContext(store::Connection& db, int64_t id, const std::string& base,
+                                       bool as_started) {
   auto rows = db.Query("SELECT * FROM unified_jobs WHERE id = ?", {id});
   if (rows.empty()) return std::nullopt;
   const auto& row = rows.rows[0];
@@ -250,6 +251,15 @@ std::optional<json::object> JobContext(store::Connection& db, int64_t id, const 
   job["summary_fields"] = std::move(sf);
 
   auto data = NotificationData(db, id, base);
+  if (as_started) {
+    job["status"] = "running";
+    job["failed"] = false;
+    job["finished"] = nullptr;
+    if (data) {
+      (*data)["status"] = "running";
+      (*data)["finished"] = nullptr;
+    }
+  }
   return json::object{
       {"job", std::move(job)},
       {"job_friendly_name", FriendlyName(type)},

@@ -23,9 +23,11 @@ std::optional<json::object> NotificationData(store::Connection& db, int64_t id,
 // finished with status S." per node (id order), "- node #N spawns no job." without a job.
 std::string WorkflowSummary(store::Connection& db, int64_t workflow_job);
 
-// The rendering context of a job notification.
+// The rendering context of a job notification. With `as_started`, the job is shown as it was
+// when it started (status running, not finished, not failed) even if it has finished since: a
+// "started" notification recorded by a later dispatcher pass must not report the outcome.
 std::optional<json::object> JobContext(store::Connection& db, int64_t id,
-                                       const std::string& url_base);
+                                       const std::string& url_base, bool as_started = false);
 // The rendering context of an approval notification (approval_status: running, approved,
 // timed_out, denied).
 std::optional<json::object> ApprovalContext(store::Connection& db, int64_t approval,

@@ -135,7 +135,8 @@ int Notifier::RecordJob(store::Connection& c, int64_t id, const std::string& typ
   int made = 0;
   {
     std::string base = UrlBase(c);
-    auto ctx = approval ? ApprovalContext(c, id, message_event, base) : JobContext(c, id, base);
+    auto ctx = approval ? ApprovalContext(c, id, message_event, base)
+                        : JobContext(c, id, base, event == "started");
     for (int64_t nt_id : templates) {
       auto nt = LoadTemplate(c, nt_id);
       const TypeSpec* spec = nt ? FindType(nt->type) : nullptr;

@@ -118,6 +118,36 @@ TEST(NotificationDelivery, JobStartedAndSucceededWebhooksExactlyOnce) {
   EXPECT_EQ(list.results()[1].as_object().at("body").as_object().at("who"), "Deploy");
 }
 
+// Regression (e2e_test_notification_modules failed on a fast machine): a job that finished
+// before the dispatcher's pass recorded its start sent a "started" webhook reporting
+// "successful". The started notification shows the job as it was when it started.
+TEST(NotificationDelivery, StartedNotificationOfAnAlreadyFinishedJobSaysRunning) {
+  Fixture f;
+  HttpReceiver rx;
+  f.Attach(f.JtUrl(), "started", f.Hook(rx.Url("/started"), {}, "on start"));
+  f.Attach(f.JtUrl(), "success", f.Hook(rx.Url("/done"), {}, "on success"));
+  auto spec = f.rows.Spec();
+  spec.status = "running";
+  int64_t job = f.rows.Job(spec);
+  f.SetStatus(job, "successful");  // finished before any pass saw it running
+  EXPECT_EQ(f.notifier->RecordEvents(), 2);
+  EXPECT_EQ(f.notifier->DeliverDue(), 2);
+  auto got = rx.Requests();
+  ASSERT_EQ(got.size(), 2u);
+  for (const auto& req : got) {
+    auto meta = ParseJson(req.body);
+    ASSERT_TRUE(meta && meta->is_object()) << req.body;
+    const auto& m = meta->as_object();
+    if (req.target == "/started") {
+      EXPECT_EQ(m.at("status"), "running");
+      EXPECT_TRUE(m.at("finished").is_null());
+    } else {
+      EXPECT_EQ(m.at("status"), "successful");
+      EXPECT_EQ(m.at("finished"), "2024-01-01T00:01:00+00:00");
+    }
+  }
+}
+
 TEST(NotificationDelivery, FailedJobUsesErrorTemplatesAndEmailOverSmtp) {
   Fixture f;
   SmtpReceiver smtp;
