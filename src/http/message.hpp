@@ -35,7 +35,9 @@ struct Response {
   std::shared_ptr<const std::string> shared_body;
   bool close = false;
 
-  void Set(std::string name, std::string value) { headers.emplace_back(std::move(name), std::move(value)); }
+  void Set(std::string name, std::string value) {
+    headers.emplace_back(std::move(name), std::move(value));
+  }
 };
 
 // Asynchronous handler: must call `done` exactly once, from any thread.
@@ -43,5 +45,11 @@ using Done = std::function<void(Response&&)>;
 using Handler = std::function<void(Request&&, Done)>;
 
 const char* ReasonPhrase(int status);
+
+// The status line and header block of `r` (ending with the blank line), as the server sends it:
+// Server, Content-Type (not for an empty 204), the handler's headers in order, Connection when
+// the connection closes (or stays open for an HTTP/1.0 client), then Content-Length (not for
+// 204). CR and LF in header values are sent as spaces.
+std::string FormatHead(const Response& r, size_t content_length, bool keep_alive, unsigned version);
 
 }  // namespace baton::http

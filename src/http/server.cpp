@@ -4,7 +4,6 @@
 #include <boost/asio/ssl.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-#include <boost/beast/ssl.hpp>
 
 #include <array>
 #include <atomic>
@@ -68,23 +67,25 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     parser_.emplace();
     parser_->body_limit(srv_.opts.body_limit);
     parser_->header_limit(64 * 1024);
-    beast::get_lowest_layer(stream_).expires_after(std::chrono::seconds(srv_.opts.idle_timeout_seconds));
-    bhttp::async_read(stream_, buffer_, *parser_,
-                      [self = this->shared_from_this()](beast::error_code ec, size_t) {
-                        self->OnRead(ec);
-                      });
+    beast::get_lowest_layer(stream_).expires_after(
+        std::chrono::seconds(srv_.opts.idle_timeout_seconds));
+    bhttp::async_read(
+        stream_, buffer_, *parser_,
+        [self = this->shared_from_this()](beast::error_code ec, size_t) { self->OnRead(ec); });
   }
 
   void OnRead(beast::error_code ec) {
     if (ec == bhttp::error::end_of_stream || ec == net::error::operation_aborted ||
-        ec == beast::error::timeout || ec == net::error::connection_reset || ec == net::error::eof) {
+        ec == beast::error::timeout || ec == net::error::connection_reset ||
+        ec == net::error::eof) {
       return Close();
     }
     if (ec == bhttp::error::body_limit) {
       return SendError(413, JsonError("Request body is larger than the allowed " +
                                       std::to_string(srv_.opts.body_limit) + " bytes."));
     }
-    if (ec == bhttp::error::header_limit) return SendError(431, JsonError("Request headers too large."));
+    if (ec == bhttp::error::header_limit)
+      return SendError(431, JsonError("Request headers too large."));
     if (ec) {
       if (ec.category() == bhttp::make_error_code(bhttp::error::bad_target).category())
         return SendError(400, JsonError("Malformed HTTP request."));
@@ -127,82 +128,61 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     Write(std::move(r));
   }
 
+  // Sends the head and body (a shared cached body without copying it). Each write_some gets
+  // the idle timeout afresh: a slow reader that keeps reading gets the whole answer, a stalled
+  // one is dropped after the timeout.
   void Write(Response&& r) {
-    if (r.shared_body) return WriteShared(std::move(r));
-    auto res = std::make_shared<bhttp::response<bhttp::string_body>>();
-    res->version(version_ ? version_ : 11);
-    res->result(static_cast<unsigned>(r.status));
-    res->reason(ReasonPhrase(r.status));
-    res->set(bhttp::field::server, "baton");
-    if (!r.body.empty() || r.status != 204) res->set(bhttp::field::content_type, r.content_type);
-    for (auto& [k, v] : r.headers) res->insert(k, v);
     bool keep = keep_alive_ && !r.close && !srv_.stopping;
-    res->keep_alive(keep);
-    if (head_) {
-      res->content_length(r.body.size());
-    } else {
-      res->body() = std::move(r.body);
-      res->prepare_payload();
+    if (r.status == 204) {
+      r.body.clear();
+      r.shared_body.reset();
     }
-    res_ = res;
-    auto self = this->shared_from_this();
-    if (head_) {
-      auto sp = std::make_shared<bhttp::response_serializer<bhttp::string_body>>(*res);
-      sp->split(true);
-      bhttp::async_write_header(stream_, *sp, [self, sp, keep](beast::error_code ec, size_t) {
-        self->OnWrite(ec, keep);
-      });
-      return;
-    }
-    bhttp::async_write(stream_, *res, [self, keep](beast::error_code ec, size_t) {
-      self->OnWrite(ec, keep);
-    });
+    body_ = r.shared_body ? std::move(r.shared_body)
+                          : std::make_shared<const std::string>(std::move(r.body));
+    head_text_ = FormatHead(r, body_->size(), keep, version_);
+    sent_ = 0;
+    total_ = head_text_.size() + (head_ ? 0 : body_->size());
+    WriteMore(keep);
   }
 
-  // Header and the shared body buffer in one gather write, without copying the body
-  // (cached answers).
-  void WriteShared(Response&& r) {
-    bool keep = keep_alive_ && !r.close && !srv_.stopping;
-    auto head = std::make_shared<std::string>();
-    head->reserve(512);
-    *head += "HTTP/1.1 ";
-    *head += std::to_string(r.status);
-    *head += ' ';
-    *head += ReasonPhrase(r.status);
-    *head += "\r\nServer: baton\r\nContent-Type: ";
-    *head += r.content_type;
-    for (auto& [k, v] : r.headers) {
-      *head += "\r\n";
-      *head += k;
-      *head += ": ";
-      *head += v;
+  void WriteMore(bool keep) {
+    std::array<net::const_buffer, 2> bufs;  // copied into the operation
+    if (sent_ < head_text_.size()) {
+      bufs[0] = net::buffer(head_text_) + sent_;
+      if (!head_) bufs[1] = net::buffer(*body_);
+    } else {
+      bufs[0] = net::buffer(*body_) + (sent_ - head_text_.size());
     }
-    *head += "\r\nContent-Length: ";
-    *head += std::to_string(r.shared_body->size());
-    if (!keep) *head += "\r\nConnection: close";
-    *head += "\r\n\r\n";
-    auto body = r.shared_body;
-    std::array<net::const_buffer, 2> bufs{net::buffer(*head),
-                                          head_ ? net::const_buffer() : net::buffer(*body)};
-    auto self = this->shared_from_this();
-    net::async_write(stream_, bufs, [self, head, body, keep](beast::error_code ec, size_t) {
-      self->OnWrite(ec, keep);
-    });
+    beast::get_lowest_layer(stream_).expires_after(
+        std::chrono::seconds(srv_.opts.idle_timeout_seconds));
+    stream_.async_write_some(
+        bufs, [self = this->shared_from_this(), keep](beast::error_code ec, size_t wrote) {
+          self->sent_ += wrote;
+          if (!ec && self->sent_ < self->total_) return self->WriteMore(keep);
+          self->OnWrite(ec, keep);
+        });
   }
 
   void OnWrite(beast::error_code ec, bool keep) {
     --srv_.in_flight;
-    res_.reset();
+    body_.reset();
+    head_text_.clear();
     if (ec || !keep) return Close();
     Read();
   }
 
+  // Ends the connection: TCP half-close after the last answer; over TLS a close_notify first
+  // (bounded by a short timeout, so a peer that never answers cannot hold the session).
   void Close() {
     beast::error_code ec;
     if constexpr (std::is_same_v<Stream, beast::tcp_stream>) {
       stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
     } else {
-      beast::get_lowest_layer(stream_).socket().shutdown(tcp::socket::shutdown_send, ec);
+      beast::get_lowest_layer(stream_).expires_after(std::chrono::seconds(2));
+      stream_.async_shutdown([self = this->shared_from_this()](beast::error_code) {
+        beast::error_code ec2;
+        beast::get_lowest_layer(self->stream_).socket().shutdown(tcp::socket::shutdown_send, ec2);
+      });
     }
   }
 
@@ -212,7 +192,9 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
   bool tls_;
   beast::flat_buffer buffer_;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
-  std::shared_ptr<void> res_;
+  std::string head_text_;                    // the answer's status line and headers
+  std::shared_ptr<const std::string> body_;  // the answer's body
+  size_t sent_ = 0, total_ = 0;
   bool keep_alive_ = true;
   bool head_ = false;
   unsigned version_ = 11;
@@ -232,9 +214,9 @@ void Server::Impl::Accept(size_t i) {
       auto ep = sock.remote_endpoint(ec2);
       if (!ec2) remote = ep.address().to_string();
       if (tls) {
-        auto s = std::make_shared<Session<beast::ssl_stream<beast::tcp_stream>>>(
-            *this, beast::ssl_stream<beast::tcp_stream>(beast::tcp_stream(std::move(sock)), *tls),
-            remote, true);
+        auto s = std::make_shared<Session<ssl::stream<beast::tcp_stream>>>(
+            *this, ssl::stream<beast::tcp_stream>(beast::tcp_stream(std::move(sock)), *tls), remote,
+            true);
         s->Start();
       } else {
         auto s = std::make_shared<Session<beast::tcp_stream>>(
