@@ -10,18 +10,27 @@ namespace {
 std::string TypeName(FieldType t) {
   switch (t) {
     case FieldType::kId:
-    case FieldType::kInt: return "integer";
-    case FieldType::kFloat: return "float";
+    case FieldType::kInt:
+      return "integer";
+    case FieldType::kFloat:
+      return "float";
     case FieldType::kString:
-    case FieldType::kText: return "string";
-    case FieldType::kBool: return "boolean";
-    case FieldType::kDateTime: return "datetime";
-    case FieldType::kFk: return "id";
+    case FieldType::kText:
+      return "string";
+    case FieldType::kBool:
+      return "boolean";
+    case FieldType::kDateTime:
+      return "datetime";
+    case FieldType::kFk:
+      return "id";
     case FieldType::kJson:
-    case FieldType::kJsonText: return "json";
+    case FieldType::kJsonText:
+      return "json";
     case FieldType::kChoice:
-    case FieldType::kIntChoice: return "choice";
-    case FieldType::kComputed: return "field";
+    case FieldType::kIntChoice:
+      return "choice";
+    case FieldType::kComputed:
+      return "field";
   }
   return "field";
 }
@@ -50,20 +59,28 @@ std::string HelpText(const ResourceDef& def, const FieldDef& f) {
 json::object Envelope(const ResourceDef& def) {
   json::object o;
   auto meta = [&](const char* name, const char* type, const char* label, std::string help) {
-    o[name] = json::object{{"type", type}, {"label", label}, {"help_text", std::move(help)},
-                           {"filterable", std::string(name) == "id" || std::string(name) == "created" || std::string(name) == "modified"},
-                           {"hidden", false}};
+    o[name] =
+        json::object{{"type", type},
+                     {"label", label},
+                     {"help_text", std::move(help)},
+                     {"filterable", std::string(name) == "id" || std::string(name) == "created" ||
+                                        std::string(name) == "modified"},
+                     {"hidden", false}};
   };
   const std::string& v = def.verbose;
   meta("id", "integer", "ID", "Database ID for this " + v + ".");
   meta("type", "choice", "Type", "Data type for this " + v + ".");
-  o["type"].as_object()["choices"] = json::array{json::array{def.type, rbac::ContentTypeDisplay(def.type)}};
+  o["type"].as_object()["choices"] =
+      json::array{json::array{def.type, rbac::ContentTypeDisplay(def.type)}};
   meta("url", "string", "Url", "URL for this " + v + ".");
   meta("related", "object", "Related", "Data structure with URLs of related resources.");
   meta("summary_fields", "object", "Summary fields",
-       "Data structure with name/description for related resources.  The output for some objects may be limited for performance reasons.");
-  if (def.Field("created")) meta("created", "datetime", "Created", "Timestamp when this " + v + " was created.");
-  if (def.Field("modified")) meta("modified", "datetime", "Modified", "Timestamp when this " + v + " was last modified.");
+       "Data structure with name/description for related resources.  The output for some objects "
+       "may be limited for performance reasons.");
+  if (def.Field("created"))
+    meta("created", "datetime", "Created", "Timestamp when this " + v + " was created.");
+  if (def.Field("modified"))
+    meta("modified", "datetime", "Modified", "Timestamp when this " + v + " was last modified.");
   return o;
 }
 
@@ -113,8 +130,10 @@ json::object FieldMeta(const ResourceDef& def, const FieldDef& f, bool for_write
   if (!f.choices.empty()) {
     json::array ch;
     for (auto& [v, l] : f.choices) {
-      if (f.type == FieldType::kIntChoice) ch.push_back(json::array{std::stoll(v), l});
-      else ch.push_back(json::array{v, l});
+      if (f.type == FieldType::kIntChoice)
+        ch.push_back(json::array{std::stoll(v), l});
+      else
+        ch.push_back(json::array{v, l});
     }
     m["choices"] = std::move(ch);
   }
@@ -144,7 +163,10 @@ Result<json::object> RouteOptions(Ctx& ctx, const Route& route, const ApiRequest
     }
     if (can_post) {
       if (route.kind == RouteKind::kSubList && route.sublist && !route.sublist->can_create)
-        actions["POST"] = json::object{{"id", json::object{{"type", "integer"}, {"required", true}, {"label", "ID"}, {"hidden", false}}}};
+        actions["POST"] = json::object{
+            {"id",
+             json::object{
+                 {"type", "integer"}, {"required", true}, {"label", "ID"}, {"hidden", false}}}};
       else
         actions["POST"] = WriteActions(*def, false);
     }
@@ -179,9 +201,12 @@ Result<json::object> RouteOptions(Ctx& ctx, const Route& route, const ApiRequest
       out["object_roles"] = std::move(roles);
     }
   } else if (route.action && route.parent) {
-    if (!route.action->post_fields.empty() && route.handlers.count("POST")) {
+    // As DRF: an action that takes POST describes it, with no fields when it takes none (the awx
+    // CLI reads actions.POST of every launch/update endpoint it knows).
+    if (route.handlers.count("POST") && !ctx.caller.read_only_token) {
       json::object post;
-      for (const auto& f : route.action->post_fields) post[f.name] = FieldMeta(*route.parent, f, true);
+      for (const auto& f : route.action->post_fields)
+        post[f.name] = FieldMeta(*route.parent, f, true);
       actions["POST"] = std::move(post);
     }
   }

@@ -30,6 +30,22 @@ int64_t Launch(Api& api, int64_t jt, json::object body = {}, const std::string& 
   return r["job"].as_int64();
 }
 
+// The awx CLI builds `job_templates launch` options (-e, --limit, ...) from OPTIONS actions.POST
+// of launch/, and refuses to launch when it is missing (issue 12).
+TEST(JobLaunch, OptionsDescribesTheLaunchFields) {
+  Api api;
+  JtWorld w(api, "opt");
+  Resp r = api.Options(JtUrl(w.jt, "launch")).Expect(200);
+  const auto& post = r["actions"].as_object().at("POST").as_object();
+  for (const char* f :
+       {"extra_vars", "inventory", "limit", "job_tags", "skip_tags", "job_type", "verbosity",
+        "diff_mode", "credentials", "forks", "job_slice_count", "timeout"}) {
+    ASSERT_TRUE(post.contains(f)) << f << " " << r.body;
+    EXPECT_EQ(post.at(f).as_object().at("required"), false) << f;
+  }
+  EXPECT_EQ(post.at("extra_vars").as_object().at("type"), "json");
+}
+
 TEST(JobLaunch, GetShowsTheRequirementsAndDefaults) {
   Api api;
   JtWorld w(api, "g", {{"limit", "web"}, {"extra_vars", "{\"a\": 1}"}});
@@ -607,8 +623,7 @@ TEST(JobLaunch, JobSliceCountPrompt) {
   EXPECT_EQ(Msg(r, "job_slice_count"), "Job inventory does not have enough hosts for slicing");
   // Two slices make a sliced workflow job (RL-8; tests/api/test_workflow_slicing.cpp).
   api.Patch(JtUrl(w.jt), json::object{{"inventory", w.inventory}}).Expect(200);
-  Resp sliced =
-      api.Post(JtUrl(w.jt, "launch"), json::object{{"job_slice_count", 2}}).Expect(201);
+  Resp sliced = api.Post(JtUrl(w.jt, "launch"), json::object{{"job_slice_count", 2}}).Expect(201);
   EXPECT_EQ(sliced["type"], "workflow_job");
   EXPECT_EQ(sliced["is_sliced_job"], true);
 }

@@ -9,7 +9,8 @@
         res.ok, res.task("Create organization")["changed"], res.failures()
 
 BatonServer starts `<build>/baton serve --listen 127.0.0.1:<free port>
---data-dir <tmp>` with BATON_ADMIN_USER / BATON_ADMIN_PASSWORD /
+--data-dir <tmp>` (with `--tls-self-signed` and an https:// base URL when
+BATON_E2E_SCHEME=https, or tls=True) with BATON_ADMIN_USER / BATON_ADMIN_PASSWORD /
 BATON_PBKDF2_ITERATIONS set, waits for GET /api/v2/ping/ == 200, and on exit
 sends SIGTERM (SIGKILL after 10 s) and removes the temp dir (kept when
 BATON_E2E_KEEP_TMP=1).  Server stdout/stderr go to <tmp>/baton.log;
@@ -23,6 +24,7 @@ import secrets
 import shutil
 import signal
 import socket
+import ssl
 import subprocess
 import sys
 import tempfile
@@ -83,7 +85,17 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
         return None  # surface 3xx to the caller as HTTPError
 
 
-_OPENER = urllib.request.build_opener(_NoRedirect)
+# Certificate checks off, as users of a self-signed certificate run their clients.
+INSECURE_TLS = ssl.create_default_context()
+INSECURE_TLS.check_hostname = False
+INSECURE_TLS.verify_mode = ssl.CERT_NONE
+
+_OPENER = urllib.request.build_opener(_NoRedirect, urllib.request.HTTPSHandler(context=INSECURE_TLS))
+
+
+def e2e_scheme():
+    """"https" when the suite runs over TLS (BATON_E2E_SCHEME=https), else "http"."""
+    return "https" if os.environ.get("BATON_E2E_SCHEME", "http").lower() == "https" else "http"
 
 
 def basic_auth_header(user, password):
@@ -136,13 +148,16 @@ class BatonServer:
     """Context manager running one throw-away baton server."""
 
     def __init__(self, build_dir=None, admin_user="admin", admin_password=None,
-                 startup_timeout=20.0, extra_env=None, extra_args=None):
+                 startup_timeout=20.0, extra_env=None, extra_args=None, tls=None):
         self.binary = find_baton_binary(build_dir)
+        self.tls = (e2e_scheme() == "https") if tls is None else bool(tls)
         self.admin_user = admin_user
         self.admin_password = admin_password or ("pw-" + secrets.token_urlsafe(12))
         self.startup_timeout = startup_timeout
         self.extra_env = dict(extra_env or {})
         self.extra_args = list(extra_args or [])
+        if self.tls and "--tls-self-signed" not in self.extra_args:
+            self.extra_args.append("--tls-self-signed")
         self.tmp = None
         self.data_dir = None
         self.log_path = None
@@ -189,7 +204,7 @@ class BatonServer:
         last_err = None
         for _attempt in range(3):  # free_port() can race with other processes
             self.port = free_port()
-            self.base_url = "http://127.0.0.1:%d" % self.port
+            self.base_url = "%s://127.0.0.1:%d" % ("https" if self.tls else "http", self.port)
             cmd = [self.binary, "serve", "--listen", "127.0.0.1:%d" % self.port,
                    "--data-dir", self.data_dir] + self.extra_args
             self._log = open(self.log_path, "ab")

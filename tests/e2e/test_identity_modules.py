@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# e2e-schemes: http https
 """End-to-end: the real awx.awx 21.14.0 collection (Debian `ansible` package)
 against a real baton binary -- organization, user, team, role, token modules.
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# e2e-schemes: http https
 """awx.awx `credential_type`, `credential`, `inventory`, `host` and `group` against the real binary
 (create run all changed, identical second run all unchanged, API checks, a credential with a bad SSH
 key rejected), then the `awx.awx.controller` inventory plugin through `ansible-inventory --list`.

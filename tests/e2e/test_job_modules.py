@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# e2e-schemes: http https
 """Jobs end to end against the real binary with real ansible-runner runs (issue 4, must-show 2):
 a successful job, a failed one, set_stats landing in artifacts, a canceled long job, a job
 timeout, hosts=failed relaunch running only the failed hosts, two launches of a template without

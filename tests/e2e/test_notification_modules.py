@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# e2e-schemes: http https
 """Notifications end to end against the real binary (issue 6): the awx.awx notification_template
 module (create, unchanged second run, AWX's http_method error), job_template's
 notification_templates_started/success options, and a real run of the Demo Job Template whose

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# e2e-schemes: http https
 """awx.awx `label`, `project`, `inventory_source`, `inventory_source_update`, (manual, and git from a local repository) and `project_update` against the
 real binary: real git clones, the update's revision, idempotent second run."""
 import os

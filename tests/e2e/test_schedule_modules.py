@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# e2e-schemes: http https
 """Schedules end to end against the real binary (issue 6): the awx.awx schedule module (create,
 unchanged second run, update with labels, disable, AWX's rrule error, delete), the API's view of
 a zoned rule, and a schedule that comes due firing once with launch_type "scheduled" and a real

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# e2e-schemes: http https
 """The awx.awx workflow modules end to end against the real binary (issue 5, must-show 4), with real
 playbook jobs spawned by the workflows:
 

@@ -644,12 +644,48 @@ Reply JobCreatedReply(Ctx& ctx, int64_t job_id, const json::object& extra) {
   return Reply::Created(std::move(body), url);
 }
 
+// The fields a launch accepts, as AWX's JobLaunchSerializer describes them in OPTIONS (the awx
+// CLI turns them into `launch` options such as -e/--extra_vars and --limit).
+std::vector<FieldDef> LaunchPostFields() {
+  auto optional = [](FieldDef f) {
+    f.required = false;
+    f.has_default = false;
+    return f;
+  };
+  FieldDef job_type = F("job_type", FieldType::kChoice);
+  job_type.choices = {{"run", "Run"}, {"check", "Check"}};
+  FieldDef verbosity = F("verbosity", FieldType::kIntChoice);
+  verbosity.choices = {{"0", "0 (Normal)"},           {"1", "1 (Verbose)"},
+                       {"2", "2 (More Verbose)"},     {"3", "3 (Debug)"},
+                       {"4", "4 (Connection Debug)"}, {"5", "5 (WinRM Debug)"}};
+  std::vector<FieldDef> out = {F("extra_vars", FieldType::kJson),
+                               Fk("inventory", "inventories"),
+                               Text("scm_branch"),
+                               Text("limit"),
+                               Text("job_tags"),
+                               Text("skip_tags"),
+                               job_type,
+                               verbosity,
+                               F("diff_mode", FieldType::kBool),
+                               F("credentials", FieldType::kComputed),
+                               F("credential_passwords", FieldType::kComputed),
+                               Fk("execution_environment", "execution_environments"),
+                               F("labels", FieldType::kComputed),
+                               F("forks", FieldType::kInt),
+                               F("job_slice_count", FieldType::kInt),
+                               F("timeout", FieldType::kInt),
+                               F("instance_groups", FieldType::kComputed)};
+  for (auto& f : out) f = optional(f);
+  return out;
+}
+
 ActionDef JobTemplateLaunchAction() {
   ActionDef a;
   a.name = "launch";
   a.methods = {"GET", "POST"};
   a.title = "Job Template Launch";
   a.handler = Launch;
+  a.post_fields = LaunchPostFields();
   return a;
 }
 

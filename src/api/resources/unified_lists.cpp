@@ -173,6 +173,10 @@ void RegisterUnifiedLists() {
     org.column = "unified_organization_id";
     d.fields.push_back(RO(org));
     d.fields.push_back(TypeField());
+    // The workflow job node that spawned a job (AWX's reverse relation `unified_job_node`): the
+    // awx CLI follows a workflow's jobs with ?unified_job_node__workflow_job=N.
+    d.relations = {{"unified_job_node", "workflow_job_nodes",
+                    "{t}.id IN (SELECT job_id FROM workflow_job_nodes WHERE id IN ({inner}))"}};
     d.read_filter = [](Ctx& ctx, store::Params& p) { return UnionReadFilter(ctx, p, kJobKinds); };
     d.list_scope = [](Ctx&, const ApiRequest&, store::Params&) -> Result<std::string> {
       return std::string("t.type <> 'workflow_approval'");
