@@ -7,9 +7,12 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstdio>
+#include <functional>
+#include <map>
+#include <mutex>
 #include <optional>
 #include <unordered_map>
-#include <cstdio>
 
 #include "api/auth.hpp"
 #include "api/options.hpp"
@@ -40,6 +43,29 @@ struct App::Impl {
   const Clock& clock;
   Router router;
   boost::asio::thread_pool pool{2};
+  AuthThrottle throttle;
+  // Requests waiting for the pool (password checks), best first: (the client address's
+  // throttle pressure, arrival), so that an address failing many checks waits behind the rest.
+  std::mutex slow_mu;
+  std::map<std::pair<int, uint64_t>, std::function<void()>> slow_queue;
+  uint64_t slow_seq = 0;
+
+  void RunSlow(int priority, std::function<void()> fn) {
+    {
+      std::lock_guard<std::mutex> lock(slow_mu);
+      slow_queue.emplace(std::make_pair(priority, slow_seq++), std::move(fn));
+    }
+    boost::asio::post(pool, [this] {
+      std::function<void()> next;
+      {
+        std::lock_guard<std::mutex> lock(slow_mu);
+        auto it = slow_queue.begin();
+        next = std::move(it->second);
+        slow_queue.erase(it);
+      }
+      next();
+    });
+  }
 
   Impl(store::Database& d, Config c, const Clock& k) : db(d), cfg(std::move(c)), clock(k) {}
   uint64_t instance = NextInstance();
@@ -60,7 +86,9 @@ struct App::Impl {
 
 namespace {
 
-bool IsSafe(const std::string& m) { return m == "GET" || m == "HEAD" || m == "OPTIONS"; }
+bool IsSafe(const std::string& m) {
+  return m == "GET" || m == "HEAD" || m == "OPTIONS";
+}
 
 std::string Decode(std::string_view s, bool plus_as_space) {
   std::string out;
@@ -85,7 +113,8 @@ QueryParams ParseQuery(std::string_view q) {
   size_t pos = 0;
   while (pos < q.size()) {
     size_t amp = q.find('&', pos);
-    std::string_view part = q.substr(pos, amp == std::string_view::npos ? std::string_view::npos : amp - pos);
+    std::string_view part =
+        q.substr(pos, amp == std::string_view::npos ? std::string_view::npos : amp - pos);
     if (!part.empty()) {
       size_t eq = part.find('=');
       std::string k = Decode(part.substr(0, eq), true);
@@ -105,10 +134,13 @@ http::Response JsonResponse(int status, const json::value& body) {
   return r;
 }
 
-http::Response ErrorResponse(const Error& e) { return JsonResponse(e.status, e.body); }
+http::Response ErrorResponse(const Error& e) {
+  return JsonResponse(e.status, e.body);
+}
 
 const char* kUnauth =
-    "Authentication credentials were not provided. To establish a login session, visit /api/login/.";
+    "Authentication credentials were not provided. To establish a login session, visit "
+    "/api/login/.";
 
 }  // namespace
 
@@ -117,10 +149,16 @@ App::App(store::Database& db, Config cfg, const Clock& clock)
   BuildRoutes(impl_->router);
 }
 
-App::~App() { impl_->pool.join(); }
+App::~App() {
+  impl_->pool.join();
+}
 
-const Router& App::router() const { return impl_->router; }
-const Config& App::config() const { return impl_->cfg; }
+const Router& App::router() const {
+  return impl_->router;
+}
+const Config& App::config() const {
+  return impl_->cfg;
+}
 
 void App::Handle(http::Request&& req, http::Done done) {
   bool needs_slow = false;
@@ -135,7 +173,8 @@ void App::Handle(http::Request&& req, http::Done done) {
     return;
   }
   auto shared = std::make_shared<http::Request>(std::move(req));
-  boost::asio::post(impl_->pool, [this, shared, done = std::move(done), start]() {
+  int priority = impl_->throttle.Pressure(shared->remote, impl_->clock.Now());
+  impl_->RunSlow(priority, [this, shared, done = std::move(done), start]() {
     bool unused = false;
     http::Response r = impl_->Process(*shared, true, &unused);
     char buf[32];
@@ -147,8 +186,10 @@ void App::Handle(http::Request&& req, http::Done done) {
 }
 
 http::Response App::HandleSync(const http::Request& req) {
-  bool unused = false;
-  return impl_->Process(req, true, &unused);
+  bool needs_slow = false;
+  http::Response r = impl_->Process(req, false, &needs_slow);
+  if (!needs_slow) return r;
+  return impl_->Process(req, true, &needs_slow);
 }
 
 http::Response App::Impl::Process(const http::Request& hreq, bool allow_slow, bool* needs_slow) {
@@ -168,7 +209,8 @@ http::Response App::Impl::Process(const http::Request& hreq, bool allow_slow, bo
       r.Set("Allow", route->Allow());
       if (route->deprecated)
         r.Set("Warning",
-              "299 awx \"This resource has been deprecated and will be removed in a future release.\"");
+              "299 awx \"This resource has been deprecated and will be removed in a future "
+              "release.\"");
     }
     return r;
   };
@@ -192,7 +234,8 @@ http::Response App::Impl::Process(const http::Request& hreq, bool allow_slow, bo
     std::vector<std::string> raw_params;
     route = router.Match(path, raw_params);
     if (!route)
-      return finish(JsonResponse(404, json::object{{"detail", "The requested resource could not be found."}}));
+      return finish(JsonResponse(
+          404, json::object{{"detail", "The requested resource could not be found."}}));
 
     store::Connection& conn = db.Local();
     Micros now = clock.Now();
@@ -206,7 +249,7 @@ http::Response App::Impl::Process(const http::Request& hreq, bool allow_slow, bo
     if (cached_caller != callers.end() && cached_caller->second.generation == generation) {
       auth = cached_caller->second.auth;
     } else {
-      auth = Authenticate(conn, hreq, now, allow_slow);
+      auth = Authenticate(conn, hreq, now, allow_slow, cfg.auth_throttle ? &throttle : nullptr);
       if (auth.needs_slow) {
         *needs_slow = true;
         return {};
@@ -216,21 +259,34 @@ http::Response App::Impl::Process(const http::Request& hreq, bool allow_slow, bo
         callers[authz_key] = CachedCaller{generation, auth};
       }
     }
+    if (route->slow_post && hreq.method == "POST" && !allow_slow) {
+      *needs_slow = true;
+      return {};
+    }
     Ctx ctx{conn, auth.caller, cfg, now, &hreq};
+    ctx.throttle = cfg.auth_throttle ? &throttle : nullptr;
     auto unauthorized = [&](const char* detail) {
       http::Response r = JsonResponse(401, json::object{{"detail", detail}});
       r.Set("WWW-Authenticate", "Bearer realm=api authorization_url=/api/o/authorize/");
       return finish(std::move(r));
     };
+    if (auth.retry_after && !route->anonymous) {
+      http::Response r =
+          JsonResponse(429, json::object{{"detail", ThrottledDetail(auth.retry_after)}});
+      r.Set("Retry-After", std::to_string(auth.retry_after));
+      return finish(std::move(r));
+    }
     if (auth.bad_basic && !route->anonymous)
-      return unauthorized("Invalid username/password. To establish a login session, visit /api/login/.");
+      return unauthorized(
+          "Invalid username/password. To establish a login session, visit /api/login/.");
     if (!route->anonymous && !ctx.caller.authenticated()) return unauthorized(kUnauth);
     const std::string& method = hreq.method;
     if (auth.method == AuthMethod::kSession && !IsSafe(method)) {
       std::string cookie = hreq.Cookie("csrftoken");
       std::string_view header = hreq.Header("x-csrftoken");
       if (cookie.empty() || header.empty() || !SecureEquals(cookie, header))
-        return finish(JsonResponse(403, json::object{{"detail", "CSRF Failed: CSRF token missing or incorrect."}}));
+        return finish(JsonResponse(
+            403, json::object{{"detail", "CSRF Failed: CSRF token missing or incorrect."}}));
     }
     if (auth.method == AuthMethod::kSession) {
       conn.Exec("UPDATE sessions SET expires = ? WHERE key_hash = ?",
@@ -260,15 +316,15 @@ http::Response App::Impl::Process(const http::Request& hreq, bool allow_slow, bo
       return finish(JsonResponse(200, r.value()));
     }
     auto it = route->handlers.find(req.method);
-    if (it == route->handlers.end())
-      return finish(ErrorResponse(Error::MethodNotAllowed(method)));
-    bool cacheable = req.method == "GET" && route->cacheable && auth.method != AuthMethod::kSession &&
-                     ctx.caller.authenticated();
+    if (it == route->handlers.end()) return finish(ErrorResponse(Error::MethodNotAllowed(method)));
+    bool cacheable = req.method == "GET" && route->cacheable &&
+                     auth.method != AuthMethod::kSession && ctx.caller.authenticated();
     // "Cache-Control: no-cache" asks for a freshly computed answer (it is still stored).
     bool may_reuse = hreq.Header("cache-control").find("no-cache") == std::string_view::npos;
     std::string cache_key;
     if (cacheable) {
-      cache_key = std::to_string(ctx.caller.id) + (ctx.caller.read_only_token ? "r " : "w ") + hreq.target;
+      cache_key =
+          std::to_string(ctx.caller.id) + (ctx.caller.read_only_token ? "r " : "w ") + hreq.target;
       auto& answers = Answers();
       auto hit = answers.find(cache_key);
       if (may_reuse && hit != answers.end() && hit->second.generation == generation) {
@@ -290,12 +346,20 @@ http::Response App::Impl::Process(const http::Request& hreq, bool allow_slow, bo
       size_t first = body.find_first_not_of(" \t\r\n");
       if (first != std::string_view::npos && !form_route) {
         if (!ct.empty() && ct.find("application/json") == std::string_view::npos)
-          return finish(JsonResponse(415, json::object{{"detail", "You did not use correct Content-Type in your HTTP request. If you are using our REST API, the Content-Type must be application/json"}}));
+          return finish(JsonResponse(
+              415,
+              json::object{{"detail",
+                            "You did not use correct Content-Type in your HTTP request. If you are "
+                            "using our REST API, the Content-Type must be application/json"}}));
         std::string err;
         auto v = ParseJson(body, &err);
-        if (!v) return finish(JsonResponse(400, json::object{{"detail", "JSON parse error - " + err + "\nPossible cause: trailing comma."}}));
+        if (!v)
+          return finish(
+              JsonResponse(400, json::object{{"detail", "JSON parse error - " + err +
+                                                            "\nPossible cause: trailing comma."}}));
         if (!v->is_object())
-          return finish(JsonResponse(400, json::object{{"detail", "JSON parse error - not a JSON object"}}));
+          return finish(
+              JsonResponse(400, json::object{{"detail", "JSON parse error - not a JSON object"}}));
         req.body = std::move(v->as_object());
         req.has_body = true;
       }
@@ -342,7 +406,8 @@ http::Response App::Impl::Process(const http::Request& hreq, bool allow_slow, bo
   } catch (const store::DbError& e) {
     if (e.constraint) {
       spdlog::warn("constraint violation on {} {}: {}", hreq.method, hreq.path, e.what());
-      return finish(JsonResponse(400, json::object{{"detail", "The request conflicts with existing data."}}));
+      return finish(
+          JsonResponse(400, json::object{{"detail", "The request conflicts with existing data."}}));
     }
     spdlog::error("database error on {} {}: {}", hreq.method, hreq.path, e.what());
     return finish(JsonResponse(500, json::object{{"detail", "A server error has occurred."}}));

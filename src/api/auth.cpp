@@ -40,7 +40,8 @@ bool ParseBasic(std::string_view header, std::string& user, std::string& pw) {
 
 rbac::Caller LoadCaller(store::Connection& db, int64_t id) {
   rbac::Caller c;
-  auto rows = db.Query("SELECT id, username, is_superuser, is_system_auditor FROM users WHERE id = ?", {id});
+  auto rows = db.Query(
+      "SELECT id, username, is_superuser, is_system_auditor FROM users WHERE id = ?", {id});
   if (rows.empty()) return c;
   c.id = store::AsInt(rows.rows[0][0]);
   c.username = store::AsString(rows.rows[0][1]);
@@ -65,13 +66,53 @@ int64_t CheckPassword(store::Connection& db, const std::string& username,
 void ForgetVerifiedPasswords(int64_t user_id) {
   std::lock_guard<std::mutex> lock(g_mu);
   for (auto it = g_verified.begin(); it != g_verified.end();) {
-    if (it->second.user_id == user_id) it = g_verified.erase(it);
-    else ++it;
+    if (it->second.user_id == user_id)
+      it = g_verified.erase(it);
+    else
+      ++it;
   }
 }
 
+namespace {
+
+// The user id of a password verified before against the stored hash, or 0 (`known` false when
+// the username does not exist).
+int64_t VerifiedBefore(store::Connection& db, const std::string& user, const std::string& pw,
+                       bool* known) {
+  auto rows = db.Query("SELECT id, password FROM users WHERE username = ?", {user});
+  *known = !rows.empty();
+  if (rows.empty()) return 0;
+  std::lock_guard<std::mutex> lock(g_mu);
+  auto it = g_verified.find(CacheKey(user, pw));
+  if (it != g_verified.end() && it->second.stored_hash == store::AsString(rows.rows[0][1]))
+    return it->second.user_id;
+  return 0;
+}
+
+}  // namespace
+
+LoginCheck CheckLogin(store::Connection& db, const std::string& username,
+                      const std::string& password, std::string_view address, Micros now,
+                      AuthThrottle* throttle) {
+  LoginCheck out;
+  bool known = false;
+  out.user_id = VerifiedBefore(db, username, password, &known);
+  if (out.user_id) return out;
+  // An unknown username costs no hash but still counts, so names cannot be probed freely.
+  if (throttle) out.retry_after = throttle->Acquire(username, address, now);
+  if (out.retry_after || !known) return out;
+  out.user_id = CheckPassword(db, username, password);
+  if (out.user_id && throttle) throttle->Succeeded(username, address, now);
+  return out;
+}
+
+std::string ThrottledDetail(int retry_after) {
+  return "Request was throttled. Expected available in " + std::to_string(retry_after) +
+         (retry_after == 1 ? " second." : " seconds.");
+}
+
 AuthOutcome Authenticate(store::Connection& db, const http::Request& req, Micros now,
-                         bool allow_slow) {
+                         bool allow_slow, AuthThrottle* throttle) {
   AuthOutcome out;
   std::string_view authz = req.Header("authorization");
   if (authz.size() > 7) {
@@ -84,7 +125,8 @@ AuthOutcome Authenticate(store::Connection& db, const http::Request& req, Micros
                            {Sha256Hex(tok)});
       if (!rows.empty() && store::AsString(rows.rows[0][2]) > FormatIso(now)) {
         out.caller = LoadCaller(db, store::AsInt(rows.rows[0][0]));
-        out.caller.read_only_token = store::AsString(rows.rows[0][1]).find("write") == std::string::npos;
+        out.caller.read_only_token =
+            store::AsString(rows.rows[0][1]).find("write") == std::string::npos;
         out.method = AuthMethod::kBearer;
       }
       return out;  // an unknown token leaves the request anonymous
@@ -93,31 +135,38 @@ AuthOutcome Authenticate(store::Connection& db, const http::Request& req, Micros
   std::string user, pw;
   if (!authz.empty() && ParseBasic(authz, user, pw)) {
     out.method = AuthMethod::kBasic;
-    {
-      auto rows = db.Query("SELECT id, password FROM users WHERE username = ?", {user});
-      if (rows.empty()) {
-        out.bad_basic = true;
-        return out;
-      }
-      std::lock_guard<std::mutex> lock(g_mu);
-      auto it = g_verified.find(CacheKey(user, pw));
-      if (it != g_verified.end() && it->second.stored_hash == store::AsString(rows.rows[0][1])) {
-        out.caller = LoadCaller(db, it->second.user_id);
-        return out;
-      }
-    }
     if (!allow_slow) {
-      out.needs_slow = true;
+      // On the I/O thread: only what costs no hash. The throttle's token is taken here, so a
+      // throttled client is answered at once and its attempts never queue in front of others'.
+      bool known = false;
+      if (int64_t id = VerifiedBefore(db, user, pw, &known)) {
+        out.caller = LoadCaller(db, id);
+        return out;
+      }
+      // An unknown username costs no hash but still counts, so names cannot be probed freely.
+      int wait = throttle ? throttle->Acquire(user, req.remote, now) : 0;
+      if (wait)
+        out.retry_after = wait;
+      else if (!known)
+        out.bad_basic = true;
+      else
+        out.needs_slow = true;
       return out;
     }
+    // Off the I/O thread, after the pass above took the throttle's token.
     int64_t id = CheckPassword(db, user, pw);
-    if (id) out.caller = LoadCaller(db, id);
-    else out.bad_basic = true;
+    if (id) {
+      if (throttle) throttle->Succeeded(user, req.remote, now);
+      out.caller = LoadCaller(db, id);
+    } else {
+      out.bad_basic = true;
+    }
     return out;
   }
   std::string session = req.Cookie("awx_sessionid");
   if (!session.empty()) {
-    auto rows = db.Query("SELECT user_id, expires FROM sessions WHERE key_hash = ?", {Sha256Hex(session)});
+    auto rows =
+        db.Query("SELECT user_id, expires FROM sessions WHERE key_hash = ?", {Sha256Hex(session)});
     if (!rows.empty() && store::AsString(rows.rows[0][1]) > FormatIso(now)) {
       out.caller = LoadCaller(db, store::AsInt(rows.rows[0][0]));
       out.method = AuthMethod::kSession;
@@ -134,8 +183,9 @@ std::pair<int64_t, std::string> CreateToken(store::Connection& db, int64_t user_
   int64_t id = db.Insert(
       "INSERT INTO tokens (user_id, description, scope, token_hash, expires, created, modified) "
       "VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
-      {user_id, description, scope, Sha256Hex(raw), FormatIso(std::min<Micros>(expires, int64_t{253402300799} * 1000000)),
-       FormatIso(now), FormatIso(now)});
+      {user_id, description, scope, Sha256Hex(raw),
+       FormatIso(std::min<Micros>(expires, int64_t{253402300799} * 1000000)), FormatIso(now),
+       FormatIso(now)});
   return {id, raw};
 }
 

@@ -3,6 +3,7 @@
 #pragma once
 #include <string>
 
+#include "api/auth_throttle.hpp"
 #include "api/context.hpp"
 
 namespace baton::api {
@@ -14,12 +15,15 @@ struct AuthOutcome {
   AuthMethod method = AuthMethod::kNone;
   bool bad_basic = false;   // Basic credentials given but wrong
   bool needs_slow = false;  // Basic password must be verified off the I/O thread
+  int retry_after = 0;      // > 0: too many failed attempts, answer 429 (auth_throttle.hpp)
 };
 
 // Resolves the caller. With `allow_slow` false, a Basic password that is not in the verified
-// cache is not checked; `needs_slow` is set instead.
+// cache is not checked; `needs_slow` is set instead, after `throttle` (when given) granted the
+// check. With `allow_slow` true the password is checked: call it so only after a pass with
+// `allow_slow` false set `needs_slow`.
 AuthOutcome Authenticate(store::Connection& db, const http::Request& req, Micros now,
-                         bool allow_slow);
+                         bool allow_slow, AuthThrottle* throttle = nullptr);
 
 // Loads the caller fields of user `id` (superuser, auditor).
 rbac::Caller LoadCaller(store::Connection& db, int64_t id);
@@ -35,6 +39,19 @@ void DeleteSession(store::Connection& db, const std::string& raw_key);
 // Verifies a password for username (slow); returns the user id or 0.
 int64_t CheckPassword(store::Connection& db, const std::string& username,
                       const std::string& password);
+
+// A password check as a login makes it: a password verified before is accepted at once,
+// otherwise the throttle (when given) is asked first and told of a success.
+struct LoginCheck {
+  int64_t user_id = 0;  // 0: refused
+  int retry_after = 0;  // > 0: throttled, nothing was checked
+};
+LoginCheck CheckLogin(store::Connection& db, const std::string& username,
+                      const std::string& password, std::string_view address, Micros now,
+                      AuthThrottle* throttle);
+
+// The 429 body of a throttled request (DRF's wording).
+std::string ThrottledDetail(int retry_after);
 // Forget cached password verifications of a user (after a password change).
 void ForgetVerifiedPasswords(int64_t user_id);
 

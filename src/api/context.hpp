@@ -14,16 +14,19 @@
 
 namespace baton::api {
 
+class AuthThrottle;
+
 struct Config {
   std::string product_version = "21.14.0";  // X-API-Product-Version
-  std::string server_version = "21.14.0";    // /api/v2/ping/ and /config/
+  std::string server_version = "21.14.0";   // /api/v2/ping/ and /config/
   std::string data_dir = "./data";
   std::string node_name = "baton";
   std::string install_uuid;
   size_t body_limit = 1 << 20;
+  bool auth_throttle = true;  // failed password checks are throttled (api/auth_throttle.hpp)
   int session_timeout_seconds = 1800;
-  std::string secret_key;  // 32-byte AES-256-GCM key for secrets at rest (core/secrets.hpp)
-  std::string projects_root;           // DATA_DIR/projects when empty
+  std::string secret_key;     // 32-byte AES-256-GCM key for secrets at rest (core/secrets.hpp)
+  std::string projects_root;  // DATA_DIR/projects when empty
   std::function<void()> wake_dispatcher;  // a job became pending or was asked to cancel
 };
 
@@ -39,6 +42,8 @@ struct Ctx {
   // Set by handlers that made a job pending or asked one to cancel: the dispatcher is woken
   // once the request's transaction is committed.
   bool wake = false;
+  // Failed password checks of this App (api/auth_throttle.hpp); null in contexts without one.
+  AuthThrottle* throttle = nullptr;
   std::string now_iso() const { return FormatIso(now); }
 };
 
@@ -46,11 +51,11 @@ using QueryParams = std::vector<std::pair<std::string, std::string>>;
 
 struct ApiRequest {
   std::string method;
-  std::string path;                // decoded path
-  std::string raw_query;           // as received
-  QueryParams query;               // decoded, in order
-  std::vector<int64_t> ids;        // path parameters, resolved to primary keys (0 = unresolved)
-  json::object body;               // parsed JSON body of writes ({} when empty)
+  std::string path;          // decoded path
+  std::string raw_query;     // as received
+  QueryParams query;         // decoded, in order
+  std::vector<int64_t> ids;  // path parameters, resolved to primary keys (0 = unresolved)
+  json::object body;         // parsed JSON body of writes ({} when empty)
   bool has_body = false;
   const http::Request* http = nullptr;
 
@@ -64,9 +69,9 @@ struct ApiRequest {
 
 struct Reply {
   int status = 200;
-  json::value body;       // serialized as JSON unless `raw` is set or status is 204
-  bool no_body = false;   // 204 / empty 200 / 202 with empty body
-  std::string raw;        // non-JSON body
+  json::value body;      // serialized as JSON unless `raw` is set or status is 204
+  bool no_body = false;  // 204 / empty 200 / 202 with empty body
+  std::string raw;       // non-JSON body
   std::string content_type;
   std::vector<std::pair<std::string, std::string>> headers;
 

@@ -18,7 +18,8 @@ struct Route {
   std::map<std::string, HandlerFn> handlers;  // by method (GET, POST, PUT, PATCH, DELETE)
   bool anonymous = false;
   bool deprecated = false;
-  bool cacheable = true;  // GET answers may be served from the response cache
+  bool cacheable = true;   // GET answers may be served from the response cache
+  bool slow_post = false;  // POST runs off the I/O thread (it verifies a password)
   std::string title;
   RouteKind kind = RouteKind::kOther;
   const ResourceDef* resource = nullptr;  // listed/detailed resource

@@ -78,6 +78,7 @@ int main(int argc, char** argv) {
   std::string product_version = "21.14.0";
   std::string projects_root;
   bool self_signed = false;
+  bool no_auth_throttle = false;
   int threads = 0;
   int capacity = 0;
   size_t body_limit = 1 << 20;
@@ -101,6 +102,8 @@ int main(int argc, char** argv) {
                     "Directory of project checkouts (default DATA_DIR/projects)");
   serve->add_option("--log-level", log_level, "trace, debug, info, warn, error")
       ->capture_default_str();
+  serve->add_flag("--no-auth-throttle", no_auth_throttle,
+                  "Do not throttle failed password checks (for a proxy that limits them itself)");
 
   auto* migrate = cli.add_subcommand("migrate", "Create or upgrade the database and exit");
   migrate->add_option("--data-dir", data_dir, "Directory holding baton.db")->capture_default_str();
@@ -147,6 +150,7 @@ int main(int argc, char** argv) {
     cfg.product_version = product_version;
     cfg.data_dir = data_dir;
     cfg.body_limit = body_limit;
+    cfg.auth_throttle = !no_auth_throttle;
     cfg.install_uuid = seed.install_uuid;
     auto secret_key = LoadOrCreateKey(data_dir);
     if (!secret_key.ok()) {
@@ -189,8 +193,7 @@ int main(int argc, char** argv) {
     api::ScheduleJobLauncher schedule_launcher(cfg);
     scheduler::ScheduleManager schedules(*db, clock, schedule_launcher);
     scheduler::WakeTimer schedule_timer([&dispatcher] { dispatcher.Wake(); });
-    dispatcher.AddPass("schedules",
-                       [&] { schedule_timer.ArmAt(schedules.Pass().next_due); });
+    dispatcher.AddPass("schedules", [&] { schedule_timer.ArmAt(schedules.Pass().next_due); });
     dispatcher.SetWorkflowManager(&workflows);
     dispatcher.AddPass("notifications", [&notifier] {
       notifier.RecordEvents();

@@ -106,11 +106,14 @@ Resp Call::Send() {
   req.path = path_.substr(0, q);
   if (q != std::string::npos) req.query = path_.substr(q + 1);
   req.body = body_;
-  if (!body_.empty() && !content_type_.empty()) req.headers.emplace_back("content-type", content_type_);
+  req.remote = remote_;
+  if (!body_.empty() && !content_type_.empty())
+    req.headers.emplace_back("content-type", content_type_);
   if (!token_.empty()) {
     req.headers.emplace_back("authorization", "Bearer " + token_);
   } else if (!anonymous_ && !user_.empty()) {
-    req.headers.emplace_back("authorization", "Basic " + Base64Encode(user_ + ":" + Api::kPassword));
+    req.headers.emplace_back("authorization",
+                             "Basic " + Base64Encode(user_ + ":" + Api::kPassword));
   }
   for (auto& [k, v] : headers_) {
     std::string lk = k;
@@ -137,8 +140,10 @@ Resp Call::Expect(int status) {
 }
 
 int64_t Api::User(const std::string& username, bool superuser, bool auditor) {
-  return Post("/api/v2/users/", json::object{{"username", username}, {"password", kPassword},
-                                             {"is_superuser", superuser}, {"is_system_auditor", auditor}})
+  return Post("/api/v2/users/", json::object{{"username", username},
+                                             {"password", kPassword},
+                                             {"is_superuser", superuser},
+                                             {"is_system_auditor", auditor}})
       .Expect(201)
       .id();
 }
@@ -148,21 +153,32 @@ int64_t Api::Org(const std::string& name) {
 }
 
 int64_t Api::Team(const std::string& name, int64_t org) {
-  return Post("/api/v2/teams/", json::object{{"name", name}, {"organization", org}}).Expect(201).id();
+  return Post("/api/v2/teams/", json::object{{"name", name}, {"organization", org}})
+      .Expect(201)
+      .id();
 }
 
 int64_t Api::RoleOf(const std::string& url, const std::string& field) {
   Resp r = Get(url).Expect(200);
-  return r["summary_fields"].as_object().at("object_roles").as_object().at(field).as_object().at("id").as_int64();
+  return r["summary_fields"]
+      .as_object()
+      .at("object_roles")
+      .as_object()
+      .at(field)
+      .as_object()
+      .at("id")
+      .as_int64();
 }
 
 void Api::Grant(const std::string& url, const std::string& field, int64_t user) {
-  Post("/api/v2/roles/" + std::to_string(RoleOf(url, field)) + "/users/", json::object{{"id", user}})
+  Post("/api/v2/roles/" + std::to_string(RoleOf(url, field)) + "/users/",
+       json::object{{"id", user}})
       .Expect(204);
 }
 
 std::string Api::NewToken(const std::string& user, const std::string& scope) {
-  Resp r = Post("/api/v2/tokens/", json::object{{"description", "t"}, {"application", nullptr}, {"scope", scope}})
+  Resp r = Post("/api/v2/tokens/",
+                json::object{{"description", "t"}, {"application", nullptr}, {"scope", scope}})
                .As(user)
                .Expect(201);
   return std::string(r["token"].as_string());

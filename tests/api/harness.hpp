@@ -8,12 +8,12 @@
 #include <string>
 
 #include "api/app.hpp"
-#include "scheduler/dispatcher.hpp"
-#include "scheduler/schedule_manager.hpp"
-#include "scheduler/workflow_manager.hpp"
 #include "app/bootstrap.hpp"
 #include "core/crypto.hpp"
 #include "core/json.hpp"
+#include "scheduler/dispatcher.hpp"
+#include "scheduler/schedule_manager.hpp"
+#include "scheduler/workflow_manager.hpp"
 #include "store/db.hpp"
 
 namespace baton::testing {
@@ -29,7 +29,9 @@ struct Resp {
       if (k.size() != name.size()) continue;
       bool eq = true;
       for (size_t i = 0; i < k.size(); ++i)
-        if (std::tolower(static_cast<unsigned char>(k[i])) != std::tolower(static_cast<unsigned char>(name[i]))) eq = false;
+        if (std::tolower(static_cast<unsigned char>(k[i])) !=
+            std::tolower(static_cast<unsigned char>(name[i])))
+          eq = false;
       if (eq) return v;
     }
     return "";
@@ -64,6 +66,11 @@ class Call {
     headers_.emplace_back(std::move(k), std::move(v));
     return *this;
   }
+  // The client address the server sees (default "127.0.0.1").
+  Call& From(std::string address) {
+    remote_ = std::move(address);
+    return *this;
+  }
   Call& ContentType(std::string ct) {
     content_type_ = std::move(ct);
     return *this;
@@ -79,6 +86,7 @@ class Call {
   bool anonymous_ = false;
   std::string token_;
   std::string content_type_ = "application/json";
+  std::string remote_ = "127.0.0.1";
   std::vector<std::pair<std::string, std::string>> headers_;
 };
 
@@ -91,10 +99,18 @@ class Api {
   Call Head(std::string path) { return Call(*this, "HEAD", std::move(path), ""); }
   Call Options(std::string path) { return Call(*this, "OPTIONS", std::move(path), ""); }
   Call Delete(std::string path) { return Call(*this, "DELETE", std::move(path), ""); }
-  Call Post(std::string path, const json::value& body) { return Call(*this, "POST", std::move(path), Dump(body)); }
-  Call PostRaw(std::string path, std::string body) { return Call(*this, "POST", std::move(path), std::move(body)); }
-  Call Patch(std::string path, const json::value& body) { return Call(*this, "PATCH", std::move(path), Dump(body)); }
-  Call Put(std::string path, const json::value& body) { return Call(*this, "PUT", std::move(path), Dump(body)); }
+  Call Post(std::string path, const json::value& body) {
+    return Call(*this, "POST", std::move(path), Dump(body));
+  }
+  Call PostRaw(std::string path, std::string body) {
+    return Call(*this, "POST", std::move(path), std::move(body));
+  }
+  Call Patch(std::string path, const json::value& body) {
+    return Call(*this, "PATCH", std::move(path), Dump(body));
+  }
+  Call Put(std::string path, const json::value& body) {
+    return Call(*this, "PUT", std::move(path), Dump(body));
+  }
 
   http::Response Raw(const http::Request& req) { return app_->HandleSync(req); }
 

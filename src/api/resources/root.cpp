@@ -202,6 +202,7 @@ void AddRootRoutes(Router& router) {
   {
     Route& r = router.Add("/api/login/");
     r.cacheable = false;
+    r.slow_post = true;  // the password check hashes
     r.anonymous = true;
     r.title = "Log in";
     r.handlers["GET"] = [](Ctx& ctx, ApiRequest& req) -> Result<Reply> {
@@ -228,7 +229,18 @@ void AddRootRoutes(Router& router) {
       std::string username = FormValue(h.body, "username");
       std::string password = FormValue(h.body, "password");
       std::string next = SafeNext(FormValue(h.body, "next"));
-      int64_t uid = username.empty() ? 0 : CheckPassword(ctx.db, username, password);
+      LoginCheck check;
+      if (!username.empty())
+        check = CheckLogin(ctx.db, username, password, h.remote, ctx.now, ctx.throttle);
+      if (check.retry_after) {
+        Reply rep;
+        rep.status = 429;
+        rep.raw = LoginForm(cookie, next, ThrottledDetail(check.retry_after));
+        rep.content_type = "text/html; charset=utf-8";
+        rep.headers.emplace_back("Retry-After", std::to_string(check.retry_after));
+        return rep;
+      }
+      int64_t uid = check.user_id;
       if (!uid) {
         Reply rep;
         rep.status = 401;
