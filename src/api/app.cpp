@@ -17,6 +17,7 @@
 #include "api/auth.hpp"
 #include "api/options.hpp"
 #include "api/registry.hpp"
+#include "core/crashpoint.hpp"
 #include "core/crypto.hpp"
 #include "core/log.hpp"
 
@@ -164,6 +165,9 @@ void App::Handle(http::Request&& req, http::Done done) {
   bool needs_slow = false;
   auto start = std::chrono::steady_clock::now();
   http::Response r = impl_->Process(req, false, &needs_slow);
+  if (r.status == 201 && req.path.size() > 8 &&
+      req.path.compare(req.path.size() - 8, 8, "/launch/") == 0)
+    Crashpoint("launch.201");
   if (!needs_slow) {
     char buf[32];
     std::snprintf(buf, sizeof buf, "%.3fs",

@@ -1,4 +1,5 @@
 #include "runner/event_ingest.hpp"
+#include "core/crashpoint.hpp"
 
 #include <algorithm>
 #include <map>
@@ -479,6 +480,7 @@ void EventIngestor::Write(Batch& b) {
   }
   if (out_) out_->Flush();
   tx.Commit();
+  Crashpoint("job.event");
 }
 
 void EventIngestor::WriteStats(store::Connection& c, const DerivedEvent& stats,

@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "core/clock.hpp"
+#include "core/crashpoint.hpp"
 #include "core/vars.hpp"
 #include "runner/process.hpp"
 
@@ -68,11 +69,13 @@ int64_t Upsert(store::Connection& db, const std::string& table, const std::strin
                       {opt.inventory_id, name});
   if (row.empty()) {
     std::string text = vars.empty() ? "" : DumpPy(vars);
-    if (enabled)
+    if (enabled) {
+      Crashpoint("inventory.import");
       return db.Insert(
           "INSERT INTO hosts (name, inventory_id, enabled, variables, inventory_source_id, "
           "created, modified) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
           {name, opt.inventory_id, int64_t{*enabled}, text, opt.source_id, opt.now, opt.now});
+    }
     return db.Insert(
         "INSERT INTO groups (name, inventory_id, variables, inventory_source_id, created, "
         "modified) VALUES (?, ?, ?, ?, ?, ?) RETURNING id",

@@ -12,6 +12,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "core/crashpoint.hpp"
 #include "core/json.hpp"
 #include "runner/process.hpp"
 #include "scheduler/workflow_manager.hpp"
@@ -295,6 +296,7 @@ void Dispatcher::Pass() {
            {started, started, id});
     in_use += impact;
     note_active(type, r[3], r[4], r[5]);
+    Crashpoint("dispatch.running");
     StartJob(id, rit->second.get(), impact);
   }
   if (again) Wake();

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "core/crashpoint.hpp"
 #include "core/json.hpp"
 #include "domain/rrule.hpp"
 
@@ -44,6 +45,7 @@ ScheduleManager::PassResult ScheduleManager::Pass() {
     if (job.ok()) {
       c.Commit();
       c.Exec("UPDATE schedules SET last_job_id = ? WHERE id = ?", {*job, id});
+      Crashpoint("schedule.fire");
       ++out.launched;
       spdlog::info("schedule {}: launched unified job {}", id, *job);
     } else {

@@ -6,6 +6,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "core/crashpoint.hpp"
 #include "core/json.hpp"
 #include "engine/evaluate.hpp"
 
@@ -243,6 +244,7 @@ bool WorkflowManager::Advance(store::Connection& c, int64_t wj, bool cancel_requ
       if (r.ok()) {
         job = r.value();
         spawn_tx.Commit();
+        Crashpoint("workflow.spawn");
       } else {
         error = Dump(r.error().body);
       }
@@ -279,6 +281,7 @@ bool WorkflowManager::Advance(store::Connection& c, int64_t wj, bool cancel_requ
     if (!d.reason.empty()) spdlog::info("workflow job {} failed: {}", wj, d.reason);
   }
   tx.Commit();
+  if (!d.start.empty()) Crashpoint("workflow.handoff");
   return changed;
 }
 

@@ -189,6 +189,42 @@ TEST(InvHosts, HostFilterQueryOnHostList) {
   EXPECT_EQ(bad.obj(), (json::object{{"error", "Invalid query name=("}}));
 }
 
+// Found by the fuzz suite (issue 12): a chain of 500 `or` terms nested the SQL past SQLite's
+// expression depth (500), and 10,000 parentheses would recurse the parser off its stack.
+TEST(InvHosts, HostFilterSizeIsBoundedAndChainsStayFlat) {
+  Api api;
+  int64_t id = Inventory(api, "HFB", 1);
+  Host(api, "web1", id);
+  Host(api, "web2", id, {{"enabled", false}});
+  Host(api, "db1", id);
+  std::string chain = "name%3Dweb1";
+  for (int i = 0; i < 150; ++i) chain += "%20or%20name%3Dnope" + std::to_string(i);
+  EXPECT_EQ(
+      Names(api.Get("/api/v2/hosts/?host_filter=" + chain + "%20or%20name%3Ddb1").Expect(200)),
+      (std::vector<std::string>{"db1", "web1"}));
+  // `and` binds tighter than `or`.
+  EXPECT_EQ(
+      Names(
+          api.Get(
+                 "/api/v2/hosts/?host_filter=name%3Ddb1%20or%20name%3Dweb2%20and%20enabled%3Dfalse")
+              .Expect(200)),
+      (std::vector<std::string>{"db1", "web2"}));
+  std::string too_long = "name%3Da";
+  for (int i = 0; i < 300; ++i) too_long += "%20or%20name%3Db";
+  Resp many = api.Get("/api/v2/hosts/?host_filter=" + too_long).Expect(400);
+  EXPECT_NE(std::string(many["error"].as_string()).find("more than 200 terms"), std::string::npos);
+  Resp deep =
+      api.Get("/api/v2/hosts/?host_filter=" + std::string(10000, '(') + "name%3Da").Expect(400);
+  EXPECT_NE(std::string(deep["error"].as_string()).find("nested deeper than 32"),
+            std::string::npos);
+  // A smart inventory's filter is held to the same bounds.
+  api.Post("/api/v2/inventories/", json::object{{"name", "smart-big"},
+                                                {"organization", 1},
+                                                {"kind", "smart"},
+                                                {"host_filter", std::string(100, '(') + "name=a"}})
+      .Expect(400);
+}
+
 TEST(InvGroups, CreateShapeAndNames) {
   Api api;
   int64_t id = Inventory(api, "GI", 1);

@@ -41,29 +41,44 @@ class Parser {
     return true;
   }
 
+  // Bounds that keep a filter within what the parser's stack and SQLite's expression depth
+  // take (a filter beyond them is refused with 400, never a crash or a database error).
+  static constexpr int kMaxTerms = 200;
+  static constexpr int kMaxNesting = 32;
+
+  // Terms joined flat ("(a) OR (b) OR (c)"), so a long chain does not nest in SQL.
   Result<std::string> Or() {
-    BATON_ASSIGN(std::string left, And());
+    BATON_ASSIGN(std::string first, And());
+    std::string out = "(" + first + ")";
     while (Keyword("or")) {
-      BATON_ASSIGN(std::string right, And());
-      left = "(" + left + ") OR (" + right + ")";
+      BATON_ASSIGN(std::string next, And());
+      out += " OR (" + next + ")";
     }
-    return left;
+    return out;
   }
 
   Result<std::string> And() {
-    BATON_ASSIGN(std::string left, Operand());
+    BATON_ASSIGN(std::string first, Operand());
+    std::string out = "(" + first + ")";
     while (Keyword("and")) {
-      BATON_ASSIGN(std::string right, Operand());
-      left = "(" + left + ") AND (" + right + ")";
+      BATON_ASSIGN(std::string next, Operand());
+      out += " AND (" + next + ")";
     }
-    return left;
+    return out;
   }
 
   Result<std::string> Operand() {
     SkipSpace();
+    if (++terms_ > kMaxTerms)
+      return Error::Detail(400, "Invalid query " + std::string(s_) + ": more than " +
+                                    std::to_string(kMaxTerms) + " terms.");
     if (pos_ < s_.size() && s_[pos_] == '(') {
+      if (++nesting_ > kMaxNesting)
+        return Error::Detail(400, "Invalid query " + std::string(s_) + ": parentheses nested " +
+                                      "deeper than " + std::to_string(kMaxNesting) + ".");
       ++pos_;
       BATON_ASSIGN(std::string inner, Or());
+      --nesting_;
       SkipSpace();
       if (pos_ >= s_.size() || s_[pos_] != ')') return Invalid();
       ++pos_;
@@ -233,6 +248,8 @@ class Parser {
   std::string_view s_;
   store::Params& p_;
   size_t pos_ = 0;
+  int terms_ = 0;
+  int nesting_ = 0;
 };
 
 }  // namespace
