@@ -53,7 +53,14 @@ rbac::Caller LoadCaller(store::Connection& db, int64_t id) {
 int64_t CheckPassword(store::Connection& db, const std::string& username,
                       const std::string& password) {
   auto rows = db.Query("SELECT id, password FROM users WHERE username = ?", {username});
-  if (rows.empty()) return 0;
+  if (rows.empty()) {
+    // As Django does: an unknown username costs the same hash, so the answer's time does not
+    // tell which usernames exist.
+    static const std::string dummy =
+        HashPassword("baton-unknown-user", DefaultPasswordIterations());
+    VerifyPassword(password, dummy);
+    return 0;
+  }
   std::string stored = store::AsString(rows.rows[0][1]);
   if (stored.empty() || !VerifyPassword(password, stored)) return 0;
   int64_t id = store::AsInt(rows.rows[0][0]);
@@ -75,12 +82,9 @@ void ForgetVerifiedPasswords(int64_t user_id) {
 
 namespace {
 
-// The user id of a password verified before against the stored hash, or 0 (`known` false when
-// the username does not exist).
-int64_t VerifiedBefore(store::Connection& db, const std::string& user, const std::string& pw,
-                       bool* known) {
+// The user id of a password verified before against the stored hash, or 0.
+int64_t VerifiedBefore(store::Connection& db, const std::string& user, const std::string& pw) {
   auto rows = db.Query("SELECT id, password FROM users WHERE username = ?", {user});
-  *known = !rows.empty();
   if (rows.empty()) return 0;
   std::lock_guard<std::mutex> lock(g_mu);
   auto it = g_verified.find(CacheKey(user, pw));
@@ -95,12 +99,10 @@ LoginCheck CheckLogin(store::Connection& db, const std::string& username,
                       const std::string& password, std::string_view address, Micros now,
                       AuthThrottle* throttle) {
   LoginCheck out;
-  bool known = false;
-  out.user_id = VerifiedBefore(db, username, password, &known);
+  out.user_id = VerifiedBefore(db, username, password);
   if (out.user_id) return out;
-  // An unknown username costs no hash but still counts, so names cannot be probed freely.
   if (throttle) out.retry_after = throttle->Acquire(username, address, now);
-  if (out.retry_after || !known) return out;
+  if (out.retry_after) return out;
   out.user_id = CheckPassword(db, username, password);
   if (out.user_id && throttle) throttle->Succeeded(username, address, now);
   return out;
@@ -138,17 +140,15 @@ AuthOutcome Authenticate(store::Connection& db, const http::Request& req, Micros
     if (!allow_slow) {
       // On the I/O thread: only what costs no hash. The throttle's token is taken here, so a
       // throttled client is answered at once and its attempts never queue in front of others'.
-      bool known = false;
-      if (int64_t id = VerifiedBefore(db, user, pw, &known)) {
+      if (int64_t id = VerifiedBefore(db, user, pw)) {
         out.caller = LoadCaller(db, id);
         return out;
       }
-      // An unknown username costs no hash but still counts, so names cannot be probed freely.
+      // Known username or not, the same check follows (CheckPassword), so neither the answer
+      // nor its time tells which usernames exist.
       int wait = throttle ? throttle->Acquire(user, req.remote, now) : 0;
       if (wait)
         out.retry_after = wait;
-      else if (!known)
-        out.bad_basic = true;
       else
         out.needs_slow = true;
       return out;

@@ -23,7 +23,7 @@ struct TokenBucketPolicy {
 
 struct AuthThrottleLimits {
   TokenBucketPolicy user_address{5, 0.2};  // 5 attempts, then one every 5 s
-  TokenBucketPolicy address{30, 1.0};      // one address, whatever usernames it tries
+  TokenBucketPolicy address{10, 0.2};      // one address, whatever usernames it tries
   TokenBucketPolicy user{30, 0.5};         // one username, from addresses not known for it
   Micros known_address_for = int64_t{30} * 24 * 3600 * 1000000;  // after a success
   size_t max_keys = 100000;  // memory bound: full buckets are forgotten first

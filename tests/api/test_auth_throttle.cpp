@@ -69,7 +69,7 @@ TEST(AuthThrottle, OneAddressTryingManyUsersIsThrottled) {
   int throttled = 0;
   for (int i = 0; i < 40; ++i)
     if (Me(api, "nobody" + std::to_string(i), "pw", "10.9.9.9").status == 429) ++throttled;
-  EXPECT_EQ(throttled, 10);  // 30 attempts per address, unknown usernames included
+  EXPECT_EQ(throttled, 30);  // 10 attempts per address, unknown usernames included
   EXPECT_EQ(Me(api, "real", Api::kPassword, "10.9.9.9").status, 429);
   EXPECT_EQ(Me(api, "real", Api::kPassword, "10.8.8.8").status, 200);
 }

@@ -194,8 +194,7 @@ struct Store {
 };
 
 std::string Fixture() {
-  fs::path p =
-      fs::path(__FILE__).parent_path().parent_path() / "fixtures" / "runner_events_mixed.jsonl";
+  fs::path p = fs::path(BATON_SOURCE_DIR) / "tests" / "fixtures" / "runner_events_mixed.jsonl";
   std::ifstream in(p);
   std::stringstream ss;
   ss << in.rdbuf();

@@ -39,7 +39,7 @@ std::string Render(const RunPlan& p) {
 }
 
 fs::path GoldenDir() {
-  return fs::path(__FILE__).parent_path().parent_path() / "fixtures" / "run_plan";
+  return fs::path(BATON_SOURCE_DIR) / "tests" / "fixtures" / "run_plan";
 }
 
 void ExpectGolden(const std::string& name, const RunPlan& plan) {
