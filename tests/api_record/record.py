@@ -14,8 +14,8 @@ nodes and edges, labels, notification templates, schedules), then for every reso
 GET /api/v2/: the list, OPTIONS of the list, the first object's detail and OPTIONS, every
 `related` sub-list of that object, and a set of rejected writes (missing fields, wrong types,
 duplicates). No job is run (runs are not deterministic). Answers are normalized only where they
-cannot repeat: timestamps, UUIDs, the admin's password, the temporary data directory, and the
-X-API-*-Time headers (not recorded); everything else,
+cannot repeat: timestamps, UUIDs, the admin's password, the temporary data directory, the
+machine's hostname (the instance's name), and the X-API-*-Time headers (not recorded); everything else,
 status, the headers that matter and the body bytes, must match.
 """
 
@@ -23,6 +23,7 @@ import argparse
 import json
 import os
 import re
+import socket
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -39,6 +40,8 @@ KEEP_HEADERS = ("content-type", "allow", "location", "warning", "x-api-product-n
 
 
 def normalize(text, secrets):
+    # The instance's name is the machine's hostname (ping/, instance groups, jobs' nodes).
+    text = text.replace('"%s"' % socket.gethostname(), '"<node>"')
     text = ISO.sub("<time>", text)
     text = UUID.sub("<uuid>", text)
     for s in secrets:
