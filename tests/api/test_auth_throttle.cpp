@@ -12,6 +12,13 @@ std::string Basic(const std::string& user, const std::string& pw) {
   return "Basic " + Base64Encode(user + ":" + pw);
 }
 
+void SetPassword(Api& api, const std::string& user, const std::string& pw) {
+  int64_t id =
+      api.Get("/api/v2/me/").As(user).Expect(200).results()[0].as_object().at("id").as_int64();
+  api.Patch("/api/v2/users/" + std::to_string(id) + "/", json::object{{"password", pw}})
+      .Expect(200);
+}
+
 Resp Me(Api& api, const std::string& user, const std::string& pw, const std::string& from) {
   return api.Get("/api/v2/me/")
       .Anonymous()
@@ -48,17 +55,7 @@ TEST(AuthThrottle, AVerifiedPasswordIsNeverThrottled) {
   EXPECT_EQ(Me(api, "alice", "guess-more", "10.1.1.1").status, 429);
   EXPECT_EQ(Me(api, "alice", Api::kPassword, "10.1.1.1").status, 200);
   // A changed password is verified again (and the old one refused, not served from memory).
-  api.Patch("/api/v2/users/" +
-                std::to_string(api.Get("/api/v2/me/")
-                                   .As("alice")
-                                   .Expect(200)
-                                   .results()[0]
-                                   .as_object()
-                                   .at("id")
-                                   .as_int64()) +
-                "/",
-            json::object{{"password", "n3w-Passw0rd"}})
-      .Expect(200);
+  SetPassword(api, "alice", "n3w-Passw0rd");
   EXPECT_EQ(Me(api, "alice", "n3w-Passw0rd", "10.3.3.3").status, 200);
   EXPECT_NE(Me(api, "alice", Api::kPassword, "10.3.3.3").status, 200);
 }
@@ -82,17 +79,7 @@ TEST(AuthThrottle, ManyAddressesAgainstOneUserSpareItsKnownAddress) {
   // Strangers now wait before any new guess is checked...
   EXPECT_EQ(Me(api, "bob", "one-more-guess", "10.6.0.1").status, 429);
   // ...bob's own address does not, even for a password not verified before (it changed).
-  api.Patch("/api/v2/users/" +
-                std::to_string(api.Get("/api/v2/me/")
-                                   .As("bob")
-                                   .Expect(200)
-                                   .results()[0]
-                                   .as_object()
-                                   .at("id")
-                                   .as_int64()) +
-                "/",
-            json::object{{"password", "Other-pw-1"}})
-      .Expect(200);
+  SetPassword(api, "bob", "Other-pw-1");
   EXPECT_EQ(Me(api, "bob", "Other-pw-1", "10.6.0.2").status, 429);  // not checked yet
   EXPECT_EQ(Me(api, "bob", "Other-pw-1", "10.0.0.1").status, 200);
   EXPECT_EQ(Me(api, "bob", "Other-pw-1", "10.6.0.2").status, 200);  // verified now
