@@ -62,7 +62,6 @@ RUNTIME_TABLES = {"unified_jobs", "job_output", "job_events", "job_host_summarie
 # deliveries and their retries, webhook status posts): never compared.
 BACKGROUND_TABLES = {"notifications", "notification_state", "notification_job_events",
                      "webhook_status_posts"}
-FINAL = {"successful", "failed", "error", "canceled"}
 
 BAD_VALUES = [
     None, True, False, 0, -1, 1, 2 ** 31, 2 ** 63, 2 ** 63 - 1, -2 ** 63 - 1, 2 ** 64, 10 ** 30,
@@ -404,7 +403,6 @@ class Fuzzer:
 
     def gen_body(self):
         r = self.rng.random()
-        targets = []
         if r < 0.45:
             url = self.pick(sorted(self.options))
             method, fields = "POST", self.options[url].get("POST") or {}
@@ -422,7 +420,6 @@ class Fuzzer:
         else:
             path = self.pick(self.actions) if self.actions else "/api/v2/organizations/"
             method, fields = "POST", {}
-        del targets
         body = self.sample_body(fields)
         mode = self.rng.random()
         ctype = "application/json"
