@@ -37,8 +37,8 @@ std::string ReadFilter(Ctx& ctx, store::Params& p) {
     store::Params rp;
     std::string rf = def.read_filter(ctx, rp);
     if (rf.empty()) continue;
-    out += " OR (t.object1 = ? AND t.object1_id IN (SELECT t.id FROM " + def.table +
-           " t WHERE " + rf + "))";
+    out += " OR (t.object1 = ? AND t.object1_id IN (SELECT t.id FROM " + def.table + " t WHERE " +
+           rf + "))";
     p.emplace_back(def.type);
     p.insert(p.end(), rp.begin(), rp.end());
   }
@@ -67,8 +67,10 @@ void Decorate(Ctx& ctx, const Obj& obj, json::object& out, bool) {
       rel["actor"] = "/api/v2/users/" + std::to_string(*actor) + "/";
       sf["actor"] = std::move(*u);
     } else {
-      sf["actor"] = json::object{{"id", nullptr}, {"username", GetString(obj, "actor_username")},
-                                 {"first_name", ""}, {"last_name", ""}};
+      sf["actor"] = json::object{{"id", nullptr},
+                                 {"username", GetString(obj, "actor_username")},
+                                 {"first_name", ""},
+                                 {"last_name", ""}};
     }
   }
   out["action_node"] = ctx.cfg.node_name;

@@ -260,7 +260,7 @@ Result<Obj> CoerceFields(Ctx& ctx, const ResourceDef& def, const json::object& b
   FieldErrors errs;
   Obj values;
   for (const auto& f : def.fields) {
-    if (f.read_only || f.column.empty() && !f.write_only) continue;
+    if (f.read_only || (f.column.empty() && !f.write_only)) continue;
     if (existing && f.create_only) continue;
     auto* in = body.if_contains(f.name);
     if (!in) {

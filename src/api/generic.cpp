@@ -285,11 +285,11 @@ void RegisterWorkflowJobs();
 void RegisterWorkflowJobTemplates();
 void RegisterJobs();
 void RegisterUnifiedLists();
-void RegisterSchedules();              // schedules.cpp (issue 6)
+void RegisterSchedules();                // schedules.cpp (issue 6)
 void AddScheduleRoutes(Router& router);  // schedules.cpp: preview/, zoneinfo/
-void RegisterNotificationTemplates();  // notification_templates.cpp (issue 6)
-void RegisterWebhooks();               // webhooks.cpp (issue 6)
-void RegisterInstanceGroups();         // instance_groups.cpp
+void RegisterNotificationTemplates();    // notification_templates.cpp (issue 6)
+void RegisterWebhooks();                 // webhooks.cpp (issue 6)
+void RegisterInstanceGroups();           // instance_groups.cpp
 
 void BuildRoutes(Router& router) {
   auto& reg = Registry::Get();

@@ -14,7 +14,8 @@ std::string PageLink(const ApiRequest& req, int64_t page, bool rewrite_page_size
   size_t pos = 0;
   while (pos < raw.size()) {
     size_t amp = raw.find('&', pos);
-    std::string_view part = raw.substr(pos, amp == std::string_view::npos ? std::string_view::npos : amp - pos);
+    std::string_view part =
+        raw.substr(pos, amp == std::string_view::npos ? std::string_view::npos : amp - pos);
     std::string_view name = part.substr(0, part.find('='));
     std::string item(part);
     if (name == "page") {
@@ -90,8 +91,10 @@ Result<Reply> ListObjects(Ctx& ctx, ApiRequest& req, const ResourceDef& def,
   json::object body(sp);
   if (!count_disabled) {
     body["count"] = count;
-    body["next"] = page < pages ? json::value(PageLink(req, page + 1, capped)) : json::value(nullptr);
-    body["previous"] = page > 1 ? json::value(PageLink(req, page - 1, capped)) : json::value(nullptr);
+    body["next"] =
+        page < pages ? json::value(PageLink(req, page + 1, capped)) : json::value(nullptr);
+    body["previous"] =
+        page > 1 ? json::value(PageLink(req, page - 1, capped)) : json::value(nullptr);
   }
   body["results"] = std::move(results);
   Reply r;

@@ -27,17 +27,21 @@ static json::value ToJson(const FieldDef& f, const Value& v) {
     return nullptr;
   }
   switch (f.type) {
-    case FieldType::kBool: return store::AsInt(v) != 0;
+    case FieldType::kBool:
+      return store::AsInt(v) != 0;
     case FieldType::kId:
     case FieldType::kInt:
     case FieldType::kIntChoice:
-    case FieldType::kFk: return store::AsInt(v);
-    case FieldType::kFloat: return store::AsDouble(v);
+    case FieldType::kFk:
+      return store::AsInt(v);
+    case FieldType::kFloat:
+      return store::AsDouble(v);
     case FieldType::kJson: {
       auto parsed = ParseJson(store::AsString(v));
       return parsed ? *parsed : json::value(json::object{});
     }
-    default: return json::string(store::AsString(v));
+    default:
+      return json::string(store::AsString(v));
   }
 }
 
@@ -90,8 +94,12 @@ Result<Obj> LoadReadable(Ctx& ctx, const ResourceDef& def, int64_t id) {
   return std::move(*o);
 }
 
-json::object& RelatedOf(json::object& out) { return out["related"].as_object(); }
-json::object& SummaryOf(json::object& out) { return out["summary_fields"].as_object(); }
+json::object& RelatedOf(json::object& out) {
+  return out["related"].as_object();
+}
+json::object& SummaryOf(json::object& out) {
+  return out["summary_fields"].as_object();
+}
 
 json::object Serialize(Ctx& ctx, const ResourceDef& def, const Obj& obj, bool detail,
                        json::storage_ptr sp) {
@@ -171,9 +179,9 @@ void AddCreatedModifiedBy(Ctx& ctx, const Obj& obj, json::object& out) {
 
 json::object ObjectRolesSummary(Ctx& ctx, std::string_view ct, int64_t id) {
   json::object out;
-  auto rows = ctx.db.Query(
-      "SELECT id, role_field FROM roles WHERE content_type = ? AND object_id = ?",
-      {std::string(ct), id});
+  auto rows =
+      ctx.db.Query("SELECT id, role_field FROM roles WHERE content_type = ? AND object_id = ?",
+                   {std::string(ct), id});
   std::map<std::string, int64_t> ids;
   for (auto& r : rows.rows) ids[store::AsString(r[1])] = store::AsInt(r[0]);
   for (const auto& def : rbac::RoleFields(ct)) {
@@ -193,9 +201,11 @@ json::object DefaultCapabilities(Ctx& ctx, const ResourceDef& def, const Obj& ob
   json::object caps;
   static const Obj kEmpty;
   if (def.editable)
-    caps["edit"] = !ctx.caller.read_only_token && (!def.can_change || def.can_change(ctx, obj, kEmpty).ok());
+    caps["edit"] =
+        !ctx.caller.read_only_token && (!def.can_change || def.can_change(ctx, obj, kEmpty).ok());
   if (def.deletable)
-    caps["delete"] = !ctx.caller.read_only_token && (!def.can_delete || def.can_delete(ctx, obj).ok());
+    caps["delete"] =
+        !ctx.caller.read_only_token && (!def.can_delete || def.can_delete(ctx, obj).ok());
   return caps;
 }
 

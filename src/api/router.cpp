@@ -112,8 +112,7 @@ std::string Unescape(std::string s) {
 }  // namespace
 
 int64_t ResolveParam(Ctx& ctx, const ResourceDef& res, const std::string& raw) {
-  if (!raw.empty() && raw.size() < 19 &&
-      raw.find_first_not_of("0123456789") == std::string::npos) {
+  if (!raw.empty() && raw.size() < 19 && raw.find_first_not_of("0123456789") == std::string::npos) {
     int64_t id = 0;
     std::from_chars(raw.data(), raw.data() + raw.size(), id);
     return id;

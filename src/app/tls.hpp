@@ -5,4 +5,4 @@
 namespace baton::app {
 // Ensures DIR/tls/cert.pem and DIR/tls/key.pem exist (key 0600); returns their paths.
 std::pair<std::string, std::string> EnsureSelfSigned(const std::string& data_dir);
-}
+}  // namespace baton::app

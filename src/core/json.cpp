@@ -30,13 +30,27 @@ static void AppendString(std::string& out, std::string_view s) {
     out.append(s.data() + run, i - run);
     run = i + 1;
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\b':
+        out += "\\b";
+        break;
+      case '\f':
+        out += "\\f";
+        break;
       default: {
         static const char* hex = "0123456789abcdef";
         out += "\\u00";
@@ -52,8 +66,12 @@ static void AppendString(std::string& out, std::string_view s) {
 template <bool kPy>
 static void Write(std::string& out, const json::value& v) {
   switch (v.kind()) {
-    case json::kind::null: out += "null"; break;
-    case json::kind::bool_: out += v.get_bool() ? "true" : "false"; break;
+    case json::kind::null:
+      out += "null";
+      break;
+    case json::kind::bool_:
+      out += v.get_bool() ? "true" : "false";
+      break;
     case json::kind::int64: {
       char buf[24];
       auto r = std::to_chars(buf, buf + 24, v.get_int64());
@@ -66,8 +84,12 @@ static void Write(std::string& out, const json::value& v) {
       out.append(buf, r.ptr);
       break;
     }
-    case json::kind::double_: AppendDouble(out, v.get_double()); break;
-    case json::kind::string: AppendString(out, v.get_string()); break;
+    case json::kind::double_:
+      AppendDouble(out, v.get_double());
+      break;
+    case json::kind::string:
+      AppendString(out, v.get_string());
+      break;
     case json::kind::array: {
       out += '[';
       bool first = true;
@@ -95,7 +117,9 @@ static void Write(std::string& out, const json::value& v) {
   }
 }
 
-void DumpTo(std::string& out, const json::value& v) { Write<false>(out, v); }
+void DumpTo(std::string& out, const json::value& v) {
+  Write<false>(out, v);
+}
 
 std::string Dump(const json::value& v) {
   std::string out;
@@ -122,7 +146,9 @@ std::optional<json::value> ParseJson(std::string_view text, std::string* error) 
   return v;
 }
 
-const json::value* Find(const json::object& o, std::string_view key) { return o.if_contains(key); }
+const json::value* Find(const json::object& o, std::string_view key) {
+  return o.if_contains(key);
+}
 
 std::string GetString(const json::object& o, std::string_view key, std::string_view def) {
   auto* v = o.if_contains(key);

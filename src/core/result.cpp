@@ -8,13 +8,17 @@ Error Error::Field(std::string_view field, std::string_view msg) {
   return Error{400, std::move(o)};
 }
 
-Error Error::All(std::string_view msg) { return Field("__all__", msg); }
+Error Error::All(std::string_view msg) {
+  return Field("__all__", msg);
+}
 
 Error Error::Detail(int status, std::string_view msg) {
   return Error{status, json::object{{"detail", msg}}};
 }
 
-Error Error::Msg(std::string_view msg) { return Error{400, json::object{{"msg", msg}}}; }
+Error Error::Msg(std::string_view msg) {
+  return Error{400, json::object{{"msg", msg}}};
+}
 
 Error Error::Err(std::string_view msg, int status) {
   return Error{status, json::object{{"error", msg}}};

@@ -26,7 +26,8 @@ struct Error {
   // <status> {"error": "<msg>"}
   static Error Err(std::string_view msg, int status = 400);
   static Error NotFound() { return Detail(404, "Not found."); }
-  static Error Forbidden(std::string_view msg = "You do not have permission to perform this action.") {
+  static Error Forbidden(
+      std::string_view msg = "You do not have permission to perform this action.") {
     return Detail(403, msg);
   }
   static Error MethodNotAllowed(std::string_view method);
@@ -68,18 +69,20 @@ class [[nodiscard]] Result {
 
 struct Ok {};
 using Status = Result<Ok>;
-inline Status OkStatus() { return Ok{}; }
+inline Status OkStatus() {
+  return Ok{};
+}
 
-#define BATON_TRY(expr)                                     \
-  do {                                                      \
-    auto _st = (expr);                                      \
-    if (!_st.ok()) return std::move(_st).take_error();      \
+#define BATON_TRY(expr)                                \
+  do {                                                 \
+    auto _st = (expr);                                 \
+    if (!_st.ok()) return std::move(_st).take_error(); \
   } while (0)
 
 #define BATON_CONCAT2(a, b) a##b
 #define BATON_CONCAT(a, b) BATON_CONCAT2(a, b)
-#define BATON_ASSIGN_IMPL(tmp, lhs, expr)          \
-  auto tmp = (expr);                               \
+#define BATON_ASSIGN_IMPL(tmp, lhs, expr)            \
+  auto tmp = (expr);                                 \
   if (!tmp.ok()) return std::move(tmp).take_error(); \
   lhs = std::move(tmp).value()
 #define BATON_ASSIGN(lhs, expr) BATON_ASSIGN_IMPL(BATON_CONCAT(_res_, __LINE__), lhs, expr)

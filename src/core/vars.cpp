@@ -9,7 +9,9 @@
 namespace baton {
 namespace {
 
-bool IsNull(const std::string& s) { return s.empty() || s == "~" || s == "null" || s == "Null" || s == "NULL"; }
+bool IsNull(const std::string& s) {
+  return s.empty() || s == "~" || s == "null" || s == "Null" || s == "NULL";
+}
 
 std::optional<bool> AsBool(const std::string& s) {
   // PyYAML's resolver: y/n stay strings.
@@ -28,8 +30,7 @@ json::value Scalar(const YAML::Node& n) {
   if (IsNull(s)) return nullptr;
   if (auto b = AsBool(s)) return *b;
   static const std::regex kInt(R"(^[-+]?(0|[1-9][0-9_]*)$)");
-  static const std::regex kFloat(
-      R"(^[-+]?(\.[0-9]+|[0-9][0-9_]*(\.[0-9_]*)?)([eE][-+]?[0-9]+)?$)");
+  static const std::regex kFloat(R"(^[-+]?(\.[0-9]+|[0-9][0-9_]*(\.[0-9_]*)?)([eE][-+]?[0-9]+)?$)");
   if (std::regex_match(s, kInt)) {
     std::string digits;
     for (char c : s)
@@ -53,8 +54,10 @@ json::value Scalar(const YAML::Node& n) {
 json::value Convert(const YAML::Node& n) {
   switch (n.Type()) {
     case YAML::NodeType::Null:
-    case YAML::NodeType::Undefined: return nullptr;
-    case YAML::NodeType::Scalar: return Scalar(n);
+    case YAML::NodeType::Undefined:
+      return nullptr;
+    case YAML::NodeType::Scalar:
+      return Scalar(n);
     case YAML::NodeType::Sequence: {
       json::array a;
       for (const auto& e : n) a.push_back(Convert(e));
@@ -65,9 +68,12 @@ json::value Convert(const YAML::Node& n) {
       for (const auto& kv : n) {
         json::value k = Convert(kv.first);
         std::string key;
-        if (k.is_string()) key = std::string(k.get_string());
-        else if (k.is_null()) key = "null";
-        else key = Dump(k);
+        if (k.is_string())
+          key = std::string(k.get_string());
+        else if (k.is_null())
+          key = "null";
+        else
+          key = Dump(k);
         o[key] = Convert(kv.second);
       }
       return o;
@@ -89,8 +95,10 @@ Result<json::value> ParseYaml(std::string_view text) {
 
 Result<json::value> ParseVarsText(std::string_view text) {
   std::string_view trimmed = text;
-  while (!trimmed.empty() && isspace(static_cast<unsigned char>(trimmed.front()))) trimmed.remove_prefix(1);
-  while (!trimmed.empty() && isspace(static_cast<unsigned char>(trimmed.back()))) trimmed.remove_suffix(1);
+  while (!trimmed.empty() && isspace(static_cast<unsigned char>(trimmed.front())))
+    trimmed.remove_prefix(1);
+  while (!trimmed.empty() && isspace(static_cast<unsigned char>(trimmed.back())))
+    trimmed.remove_suffix(1);
   if (trimmed.empty() || trimmed == "\"\"") return json::value(json::object{});
   std::string jerr;
   if (auto v = ParseJson(text, &jerr)) return *v;
@@ -107,7 +115,12 @@ Result<json::value> ParseVarsText(std::string_view text) {
 Result<json::object> ParseVarsMapping(std::string_view text) {
   BATON_ASSIGN(json::value v, ParseVarsText(text));
   if (v.is_null()) return json::object{};
-  if (!v.is_object()) return Error::Field("variables", "Input type `" + std::string(v.is_array() ? "list" : v.is_string() ? "str" : "scalar") + "` is not a dictionary");
+  if (!v.is_object())
+    return Error::Field("variables", "Input type `" +
+                                         std::string(v.is_array()    ? "list"
+                                                     : v.is_string() ? "str"
+                                                                     : "scalar") +
+                                         "` is not a dictionary");
   return std::move(v.as_object());
 }
 

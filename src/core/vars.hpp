@@ -1,5 +1,6 @@
 // Variables given as JSON or YAML text (extra_vars, variables, source_vars), parsed as Ansible
-// users expect: JSON first, then YAML with YAML 1.1 / PyYAML scalar typing (yes/on/~, ints, floats).
+// users expect: JSON first, then YAML with YAML 1.1 / PyYAML scalar typing (yes/on/~, ints,
+// floats).
 #pragma once
 #include <string>
 #include <string_view>

@@ -96,8 +96,8 @@ void RecomputeBelow(Connection& db, int64_t role) {
     if (r != role) RecomputeAncestors(db, r);
 }
 
-std::optional<int64_t> ResolveParent(Connection& db, std::string_view content_type, int64_t object_id,
-                                     const std::string& spec,
+std::optional<int64_t> ResolveParent(Connection& db, std::string_view content_type,
+                                     int64_t object_id, const std::string& spec,
                                      const std::vector<std::pair<std::string, int64_t>>& fks) {
   if (spec.rfind("singleton:", 0) == 0) return SingletonRole(db, spec.substr(10));
   size_t dot = spec.find('.');
@@ -131,8 +131,9 @@ void LinkParents(Connection& db, std::string_view content_type, int64_t object_i
         continue;
       auto parent = ResolveParent(db, content_type, object_id, spec, fks);
       if (parent)
-        db.Exec("INSERT INTO role_parents (role_id, parent_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
-                {*role, *parent});
+        db.Exec(
+            "INSERT INTO role_parents (role_id, parent_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
+            {*role, *parent});
     }
   }
 }
@@ -272,7 +273,8 @@ void DeleteObjectRoles(Connection& db, std::string_view ct, int64_t object_id) {
 }
 
 void AddMember(Connection& db, int64_t role_id, int64_t user_id) {
-  db.Exec("INSERT INTO role_members (role_id, user_id) VALUES (?, ?) ON CONFLICT DO NOTHING", {role_id, user_id});
+  db.Exec("INSERT INTO role_members (role_id, user_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
+          {role_id, user_id});
 }
 
 void RemoveMember(Connection& db, int64_t role_id, int64_t user_id) {
@@ -291,18 +293,19 @@ void RemoveParent(Connection& db, int64_t role_id, int64_t parent_id) {
 }
 
 bool IsMember(Connection& db, int64_t role_id, int64_t user_id) {
-  return db.QueryInt("SELECT 1 FROM role_members WHERE role_id = ? AND user_id = ?",
-                     {role_id, user_id})
+  return db
+      .QueryInt("SELECT 1 FROM role_members WHERE role_id = ? AND user_id = ?", {role_id, user_id})
       .has_value();
 }
 
 bool HasRole(Connection& db, const Caller& c, int64_t role_id) {
   if (c.superuser) return true;
   if (!c.authenticated()) return false;
-  return db.QueryInt(
-               "SELECT 1 FROM role_ancestors ra JOIN role_members m ON m.role_id = ra.ancestor_id "
-               "WHERE ra.role_id = ? AND m.user_id = ? LIMIT 1",
-               {role_id, c.id})
+  return db
+      .QueryInt(
+          "SELECT 1 FROM role_ancestors ra JOIN role_members m ON m.role_id = ra.ancestor_id "
+          "WHERE ra.role_id = ? AND m.user_id = ? LIMIT 1",
+          {role_id, c.id})
       .has_value();
 }
 
@@ -310,12 +313,13 @@ bool HasObjectRole(Connection& db, const Caller& c, std::string_view ct, int64_t
                    std::string_view field) {
   if (c.superuser) return true;
   if (!c.authenticated()) return false;
-  return db.QueryInt(
-               "SELECT 1 FROM roles r JOIN role_ancestors ra ON ra.role_id = r.id "
-               "JOIN role_members m ON m.role_id = ra.ancestor_id "
-               "WHERE r.content_type = ? AND r.object_id = ? AND r.role_field = ? AND m.user_id = ? "
-               "LIMIT 1",
-               {std::string(ct), object_id, std::string(field), c.id})
+  return db
+      .QueryInt(
+          "SELECT 1 FROM roles r JOIN role_ancestors ra ON ra.role_id = r.id "
+          "JOIN role_members m ON m.role_id = ra.ancestor_id "
+          "WHERE r.content_type = ? AND r.object_id = ? AND r.role_field = ? AND m.user_id = ? "
+          "LIMIT 1",
+          {std::string(ct), object_id, std::string(field), c.id})
       .has_value();
 }
 

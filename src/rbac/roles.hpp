@@ -32,7 +32,8 @@ std::string ContentTypeDisplay(std::string_view content_type);
 void CreateObjectRoles(store::Connection& db, std::string_view content_type, int64_t object_id,
                        const std::vector<std::pair<std::string, int64_t>>& fks);
 // Re-points parents that come from a foreign key after it changed (e.g. a team moved orgs).
-void UpdateObjectRoleParents(store::Connection& db, std::string_view content_type, int64_t object_id,
+void UpdateObjectRoleParents(store::Connection& db, std::string_view content_type,
+                             int64_t object_id,
                              const std::vector<std::pair<std::string, int64_t>>& fks);
 void DeleteObjectRoles(store::Connection& db, std::string_view content_type, int64_t object_id);
 
@@ -54,7 +55,7 @@ bool IsMember(store::Connection& db, int64_t role_id, int64_t user_id);
 
 // SQL subquery yielding the ids of objects of `content_type` on which user `?` holds `field`.
 // Appends the parameters to `params`.
-std::string AccessibleIdsSql(std::string_view content_type, std::string_view field,
-                             int64_t user_id, store::Params& params);
+std::string AccessibleIdsSql(std::string_view content_type, std::string_view field, int64_t user_id,
+                             store::Params& params);
 
 }  // namespace baton::rbac

@@ -17,13 +17,19 @@ namespace baton::store {
 using Value = std::variant<std::monostate, int64_t, double, std::string>;
 using Params = std::vector<Value>;
 
-inline Value Null() { return std::monostate{}; }
-inline bool IsNull(const Value& v) { return v.index() == 0; }
+inline Value Null() {
+  return std::monostate{};
+}
+inline bool IsNull(const Value& v) {
+  return v.index() == 0;
+}
 int64_t AsInt(const Value& v, int64_t def = 0);
 double AsDouble(const Value& v, double def = 0);
 std::string AsString(const Value& v);
 std::optional<int64_t> AsOptInt(const Value& v);
-inline Value OptId(std::optional<int64_t> id) { return id ? Value(*id) : Null(); }
+inline Value OptId(std::optional<int64_t> id) {
+  return id ? Value(*id) : Null();
+}
 
 // A result set, held in memory.
 struct Rows {

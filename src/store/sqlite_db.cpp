@@ -42,7 +42,8 @@ class SqliteConnection : public Connection {
     std::string val(reinterpret_cast<const char*>(sqlite3_value_text(argv[2])),
                     sqlite3_value_bytes(argv[2]));
     try {
-      std::regex re(pat, icase ? std::regex::ECMAScript | std::regex::icase : std::regex::ECMAScript);
+      std::regex re(pat,
+                    icase ? std::regex::ECMAScript | std::regex::icase : std::regex::ECMAScript);
       sqlite3_result_int(ctx, std::regex_search(val, re) ? 1 : 0);
     } catch (const std::regex_error&) {
       sqlite3_result_int(ctx, 0);
@@ -69,9 +70,15 @@ class SqliteConnection : public Connection {
       row.reserve(n);
       for (int i = 0; i < n; ++i) {
         switch (sqlite3_column_type(st, i)) {
-          case SQLITE_INTEGER: row.emplace_back(static_cast<int64_t>(sqlite3_column_int64(st, i))); break;
-          case SQLITE_FLOAT: row.emplace_back(sqlite3_column_double(st, i)); break;
-          case SQLITE_NULL: row.emplace_back(std::monostate{}); break;
+          case SQLITE_INTEGER:
+            row.emplace_back(static_cast<int64_t>(sqlite3_column_int64(st, i)));
+            break;
+          case SQLITE_FLOAT:
+            row.emplace_back(sqlite3_column_double(st, i));
+            break;
+          case SQLITE_NULL:
+            row.emplace_back(std::monostate{});
+            break;
           default: {
             auto* t = reinterpret_cast<const char*>(sqlite3_column_text(st, i));
             row.emplace_back(std::string(t, sqlite3_column_bytes(st, i)));
@@ -114,13 +121,17 @@ class SqliteConnection : public Connection {
   }
 
   void Begin() override {
-    if (depth_ == 0) Control("BEGIN IMMEDIATE");
-    else Control("SAVEPOINT sp" + std::to_string(depth_));
+    if (depth_ == 0)
+      Control("BEGIN IMMEDIATE");
+    else
+      Control("SAVEPOINT sp" + std::to_string(depth_));
     ++depth_;
   }
   void BeginRead() override {
-    if (depth_ == 0) Control("BEGIN");
-    else Control("SAVEPOINT sp" + std::to_string(depth_));
+    if (depth_ == 0)
+      Control("BEGIN");
+    else
+      Control("SAVEPOINT sp" + std::to_string(depth_));
     ++depth_;
   }
   void Commit() override {
@@ -137,8 +148,7 @@ class SqliteConnection : public Connection {
     if (depth_ == 0) {
       Control("ROLLBACK");
       Published();
-    }
-    else {
+    } else {
       Control("ROLLBACK TO SAVEPOINT sp" + std::to_string(depth_));
       Control("RELEASE SAVEPOINT sp" + std::to_string(depth_));
     }
@@ -182,11 +192,14 @@ class SqliteConnection : public Connection {
   void Bind(sqlite3_stmt* st, const Params& params) {
     int i = 1;
     for (const auto& p : params) {
-      if (auto* v = std::get_if<int64_t>(&p)) sqlite3_bind_int64(st, i, *v);
-      else if (auto* d = std::get_if<double>(&p)) sqlite3_bind_double(st, i, *d);
+      if (auto* v = std::get_if<int64_t>(&p))
+        sqlite3_bind_int64(st, i, *v);
+      else if (auto* d = std::get_if<double>(&p))
+        sqlite3_bind_double(st, i, *d);
       else if (auto* s = std::get_if<std::string>(&p))
         sqlite3_bind_text(st, i, s->data(), static_cast<int>(s->size()), SQLITE_TRANSIENT);
-      else sqlite3_bind_null(st, i);
+      else
+        sqlite3_bind_null(st, i);
       ++i;
     }
   }

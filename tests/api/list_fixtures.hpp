@@ -8,7 +8,9 @@
 namespace baton::testing {
 namespace {
 
-std::string Str(const json::value& v) { return std::string(v.as_string()); }
+std::string Str(const json::value& v) {
+  return std::string(v.as_string());
+}
 
 // Value of `key` of every result, in response order.
 std::vector<std::string> Col(const Resp& r, const char* key) {
@@ -22,8 +24,9 @@ std::vector<std::string> TeamLabels(const Resp& r) {
   std::vector<std::string> out;
   for (auto& o : r.results()) {
     auto& obj = o.as_object();
-    out.push_back(Str(obj.at("name")) + "@" +
-                  Str(obj.at("summary_fields").as_object().at("organization").as_object().at("name")));
+    out.push_back(
+        Str(obj.at("name")) + "@" +
+        Str(obj.at("summary_fields").as_object().at("organization").as_object().at("name")));
   }
   return out;
 }
@@ -43,7 +46,9 @@ std::string Fill(std::string s, const std::map<std::string, std::string>& vars) 
 }
 
 // A next/previous link as a string ("<null>" for null).
-std::string Link(const json::value& v) { return v.is_null() ? "<null>" : Str(v); }
+std::string Link(const json::value& v) {
+  return v.is_null() ? "<null>" : Str(v);
+}
 
 void ExpectDetail(const Resp& r, const std::string& detail) {
   ASSERT_TRUE(r.json.is_object()) << r.body;
@@ -74,19 +79,21 @@ struct OrgWorld {
 
 // People, two organizations and teams:
 //   Engineering members alice, Alicia; Sales members bob, Alicia.
-//   teams dev@Engineering {alice}, ops@Engineering "blue" {bob}, dev@Sales "blue" {bob}, core@Default {}.
+//   teams dev@Engineering {alice}, ops@Engineering "blue" {bob}, dev@Sales "blue" {bob},
+//   core@Default {}.
 struct PeopleWorld {
   Api api;
   std::map<std::string, std::string> ids;
   int64_t eng = 0, sales = 0;
   PeopleWorld() {
-    auto user = [&](const char* u, const char* first, const char* last, const char* email, bool su) {
+    auto user = [&](const char* u, const char* first, const char* last, const char* email,
+                    bool su) {
       ids[u] = std::to_string(api.Post("/api/v2/users/", json::object{{"username", u},
-                                                                       {"password", Api::kPassword},
-                                                                       {"first_name", first},
-                                                                       {"last_name", last},
-                                                                       {"email", email},
-                                                                       {"is_superuser", su}})
+                                                                      {"password", Api::kPassword},
+                                                                      {"first_name", first},
+                                                                      {"last_name", last},
+                                                                      {"email", email},
+                                                                      {"is_superuser", su}})
                                   .Expect(201)
                                   .id());
     };
@@ -94,17 +101,20 @@ struct PeopleWorld {
     user("Alicia", "Ali", "Jones", "ali@corp.org", false);
     user("bob", "Bob", "Smithers", "bob@example.com", false);
     user("carol", "Carol", "Stone", "carol@corp.org", true);
-    eng = api.Post("/api/v2/organizations/", json::object{{"name", "Engineering"}, {"description", "builds things"}})
+    eng = api.Post("/api/v2/organizations/",
+                   json::object{{"name", "Engineering"}, {"description", "builds things"}})
               .Expect(201)
               .id();
-    sales = api.Post("/api/v2/organizations/", json::object{{"name", "Sales"}, {"description", "sells things"}})
+    sales = api.Post("/api/v2/organizations/",
+                     json::object{{"name", "Sales"}, {"description", "sells things"}})
                 .Expect(201)
                 .id();
     ids["eng"] = std::to_string(eng);
     ids["sales"] = std::to_string(sales);
     auto team = [&](const char* key, const char* name, int64_t org, const char* desc) {
       ids[key] = std::to_string(
-          api.Post("/api/v2/teams/", json::object{{"name", name}, {"organization", org}, {"description", desc}})
+          api.Post("/api/v2/teams/",
+                   json::object{{"name", name}, {"organization", org}, {"description", desc}})
               .Expect(201)
               .id());
     };
@@ -134,8 +144,12 @@ struct LookupCase {
   const char* detail = nullptr;  // exact {"detail": ...} for errors
 };
 
-std::string CaseName(const ::testing::TestParamInfo<LookupCase>& info) { return info.param.name; }
-void PrintTo(const LookupCase& c, std::ostream* os) { *os << "?" << c.query; }
+std::string CaseName(const ::testing::TestParamInfo<LookupCase>& info) {
+  return info.param.name;
+}
+void PrintTo(const LookupCase& c, std::ostream* os) {
+  *os << "?" << c.query;
+}
 
 const std::vector<std::string> kAllOrgs = {"Alpha", "Beta", "Default", "Gamma_1", "alphabet"};
 const std::vector<std::string> kAllUsers = {"Alicia", "admin", "alice", "bob", "carol"};

@@ -31,10 +31,12 @@ struct World {
     v["ann"] = std::to_string(ann);
     v["eve"] = std::to_string(eve);
     v["team"] = std::to_string(team);
-    api.Post("/api/v2/organizations/" + v["org"] + "/users/", json::object{{"id", bob}}).Expect(204);
+    api.Post("/api/v2/organizations/" + v["org"] + "/users/", json::object{{"id", bob}})
+        .Expect(204);
     api.Post("/api/v2/teams/" + v["team"] + "/users/", json::object{{"id", bob}}).Expect(204);
     api.Grant("/api/v2/organizations/" + v["org"] + "/", "admin_role", ann);
-    v["member_role"] = std::to_string(api.RoleOf("/api/v2/organizations/" + v["org"] + "/", "member_role"));
+    v["member_role"] =
+        std::to_string(api.RoleOf("/api/v2/organizations/" + v["org"] + "/", "member_role"));
     v["admin_read"] = api.NewToken("admin", "read");
     v["bob_read"] = api.NewToken("bob", "read");
     v["bob_write"] = api.NewToken("bob", "write");
@@ -49,11 +51,12 @@ struct World {
   // Everything a bad request could have touched, as seen by the superuser.
   std::string Snapshot() {
     std::string out;
-    for (std::string url : {"/api/v2/organizations/", "/api/v2/users/", "/api/v2/teams/", "/api/v2/tokens/",
-                            "/api/v2/roles/", "/api/v2/activity_stream/", "/api/v2/organizations/{org}/users/",
-                            "/api/v2/organizations/{org}/admins/", "/api/v2/organizations/{org}/teams/",
-                            "/api/v2/teams/{team}/users/", "/api/v2/users/{bob}/roles/",
-                            "/api/v2/users/{eve}/roles/", "/api/v2/roles/{member_role}/users/"}) {
+    for (std::string url :
+         {"/api/v2/organizations/", "/api/v2/users/", "/api/v2/teams/", "/api/v2/tokens/",
+          "/api/v2/roles/", "/api/v2/activity_stream/", "/api/v2/organizations/{org}/users/",
+          "/api/v2/organizations/{org}/admins/", "/api/v2/organizations/{org}/teams/",
+          "/api/v2/teams/{team}/users/", "/api/v2/users/{bob}/roles/", "/api/v2/users/{eve}/roles/",
+          "/api/v2/roles/{member_role}/users/"}) {
       url = Fill(url, v) + "?page_size=200&order_by=id";
       Resp r = api.Get(url).Expect(200);
       out += url + " " + r.body + "\n";
@@ -66,8 +69,9 @@ struct BadCase {
   const char* name;
   const char* method;
   const char* path;
-  const char* body;    // raw request body; nullptr = none
-  const char* auth;    // "admin", "user:<name>", "token:<var>", "header:<Authorization value>", "anon"
+  const char* body;  // raw request body; nullptr = none
+  const char*
+      auth;  // "admin", "user:<name>", "token:<var>", "header:<Authorization value>", "anon"
   int status;
   const char* expect;  // exact JSON body (with {placeholders}); nullptr = not checked
   const char* detail_prefix = nullptr;
@@ -78,7 +82,9 @@ void PrintTo(const BadCase& c, std::ostream* os) {
   *os << c.method << " " << c.path << (c.body ? std::string(" ") + c.body : "");
 }
 
-std::string CaseName(const ::testing::TestParamInfo<BadCase>& info) { return info.param.name; }
+std::string CaseName(const ::testing::TestParamInfo<BadCase>& info) {
+  return info.param.name;
+}
 
 class BadInputCase : public ::testing::TestWithParam<BadCase> {};
 
@@ -108,7 +114,8 @@ TEST_P(BadInputCase, RejectedAndChangesNothing) {
     EXPECT_EQ(r.json, *want) << c.method << " " << path << " -> " << r.body;
   }
   if (c.detail_prefix) {
-    ASSERT_TRUE(r.json.is_object() && r.obj().contains("detail") && r["detail"].is_string()) << r.body;
+    ASSERT_TRUE(r.json.is_object() && r.obj().contains("detail") && r["detail"].is_string())
+        << r.body;
     EXPECT_EQ(std::string(r["detail"].as_string()).rfind(c.detail_prefix, 0), 0u) << r.body;
   }
   if (c.status == 401) {
@@ -121,7 +128,8 @@ TEST_P(BadInputCase, RejectedAndChangesNothing) {
 
 constexpr const char* kUnauth =
     R"({"detail": "Authentication credentials were not provided. To establish a login session, visit /api/login/."})";
-constexpr const char* kDenied = R"({"detail": "You do not have permission to perform this action."})";
+constexpr const char* kDenied =
+    R"({"detail": "You do not have permission to perform this action."})";
 constexpr const char* kNoRoute = R"({"detail": "The requested resource could not be found."})";
 constexpr const char* kNotFound = R"({"detail": "Not found."})";
 constexpr const char* kInvalidPage = R"({"detail": "Invalid page."})";
@@ -324,16 +332,25 @@ TEST(BadInputControls, WellFormedTwinsSucceed) {
   w.api.Get("/api/v2/users/").Token(w.v["admin_read"]).Expect(200);
   w.api.Options("/api/v2/organizations/").Token(w.v["admin_read"]).Expect(200);
   w.api.Get("/api/v2/me/").Token(w.v["bob_write"]).Expect(200);
-  w.api.Patch("/api/v2/users/" + w.v["bob"] + "/", json::object{{"first_name", "Bob"}}).Token(w.v["bob_write"]).Expect(200);
+  w.api.Patch("/api/v2/users/" + w.v["bob"] + "/", json::object{{"first_name", "Bob"}})
+      .Token(w.v["bob_write"])
+      .Expect(200);
   w.api.Get("/api/v2/organizations/?page=1").Expect(200);
   w.api.Get("/api/v2/organizations/?name__regex=^A").Expect(200);
   w.api.Get("/api/v2/organizations/?id__in=1").Expect(200);
-  w.api.Post("/api/v2/organizations/", json::object{{"name", "n1"}, {"max_hosts", "10"}}).Expect(201);
-  w.api.Post("/api/v2/teams/", json::object{{"name", "t2"}, {"organization", std::stoll(w.v["org"])}}).Expect(201);
-  w.api.Post("/api/v2/organizations/" + w.v["org"] + "/users/", json::object{{"id", std::stoll(w.v["eve"])}})
+  w.api.Post("/api/v2/organizations/", json::object{{"name", "n1"}, {"max_hosts", "10"}})
+      .Expect(201);
+  w.api
+      .Post("/api/v2/teams/",
+            json::object{{"name", "t2"}, {"organization", std::stoll(w.v["org"])}})
+      .Expect(201);
+  w.api
+      .Post("/api/v2/organizations/" + w.v["org"] + "/users/",
+            json::object{{"id", std::stoll(w.v["eve"])}})
       .Expect(204);
-  w.api.Post("/api/v2/organizations/" + w.v["org"] + "/users/",
-             json::object{{"id", std::stoll(w.v["eve"])}, {"disassociate", true}})
+  w.api
+      .Post("/api/v2/organizations/" + w.v["org"] + "/users/",
+            json::object{{"id", std::stoll(w.v["eve"])}, {"disassociate", true}})
       .Expect(204);
 }
 
@@ -341,16 +358,22 @@ TEST(BadInputControls, WellFormedTwinsSucceed) {
 TEST(BadInputControls, SnapshotSeesEveryKindOfChange) {
   World w;
   std::string s0 = w.Snapshot();
-  w.api.Patch("/api/v2/organizations/" + w.v["org"] + "/", json::object{{"description", "d"}}).Expect(200);
+  w.api.Patch("/api/v2/organizations/" + w.v["org"] + "/", json::object{{"description", "d"}})
+      .Expect(200);
   std::string s1 = w.Snapshot();
   EXPECT_NE(s0, s1);
-  w.api.Post("/api/v2/teams/" + w.v["team"] + "/users/", json::object{{"id", std::stoll(w.v["eve"])}}).Expect(204);
+  w.api
+      .Post("/api/v2/teams/" + w.v["team"] + "/users/",
+            json::object{{"id", std::stoll(w.v["eve"])}})
+      .Expect(204);
   std::string s2 = w.Snapshot();
   EXPECT_NE(s1, s2);
   w.api.NewToken("eve", "read");
   std::string s3 = w.Snapshot();
   EXPECT_NE(s2, s3);
-  w.api.Post("/api/v2/users/" + w.v["eve"] + "/roles/", json::object{{"id", std::stoll(w.v["member_role"])}})
+  w.api
+      .Post("/api/v2/users/" + w.v["eve"] + "/roles/",
+            json::object{{"id", std::stoll(w.v["member_role"])}})
       .Expect(204);
   std::string s4 = w.Snapshot();
   EXPECT_NE(s3, s4);
@@ -371,8 +394,10 @@ TEST(BadInputControls, RejectionsLeaveFollowingRequestsWorking) {
 TEST(BadInputControls, SeveralBadFieldsReportedTogetherNothingApplied) {
   World w;
   std::string before = w.Snapshot();
-  Resp r = w.api.Patch("/api/v2/organizations/" + w.v["org"] + "/",
-                       json::object{{"name", "Renamed"}, {"description", json::array{1}}, {"max_hosts", "x"}})
+  Resp r = w.api
+               .Patch("/api/v2/organizations/" + w.v["org"] + "/",
+                      json::object{
+                          {"name", "Renamed"}, {"description", json::array{1}}, {"max_hosts", "x"}})
                .Expect(400);
   EXPECT_EQ(r["description"].as_array()[0], "Not a valid string.");
   EXPECT_EQ(r["max_hosts"].as_array()[0], "A valid integer is required.");

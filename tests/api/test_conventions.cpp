@@ -52,21 +52,24 @@ TEST(Conventions, MissingSlashRedirectsSafeMethods) {
   EXPECT_EQ(r.Header("Location"), "/api/v2/organizations/?name=Default");
   api.Head("/api/v2/users").Expect(301);
   api.Options("/api/v2/users").Expect(301);
-  // Writes are served at the slashed path rather than redirected (a redirected POST loses its body).
+  // Writes are served at the slashed path rather than redirected (a redirected POST loses its
+  // body).
   api.Post("/api/v2/organizations", json::object{{"name", "NoSlash"}}).Expect(201);
 }
 
 TEST(Conventions, AwxHeadersOnEveryResponse) {
   Api api;
-  for (auto r : {api.Get("/api/v2/ping/").Anonymous().Send(), api.Get("/api/v2/users/").Send(),
-                 api.Get("/api/v2/nothing/").Send(), api.Get("/api/v2/users/").Anonymous().Send()}) {
+  for (auto r :
+       {api.Get("/api/v2/ping/").Anonymous().Send(), api.Get("/api/v2/users/").Send(),
+        api.Get("/api/v2/nothing/").Send(), api.Get("/api/v2/users/").Anonymous().Send()}) {
     EXPECT_EQ(r.Header("X-API-Product-Name"), "AWX");
     EXPECT_EQ(r.Header("X-API-Product-Version"), "21.14.0");
     EXPECT_FALSE(r.Header("X-API-Time").empty());
   }
   Resp r = api.Get("/api/v2/organizations/1/").Expect(200);
   EXPECT_EQ(r.Header("Allow"), "GET, PUT, PATCH, DELETE, HEAD, OPTIONS");
-  EXPECT_EQ(api.Get("/api/v2/organizations/").Expect(200).Header("Allow"), "GET, POST, HEAD, OPTIONS");
+  EXPECT_EQ(api.Get("/api/v2/organizations/").Expect(200).Header("Allow"),
+            "GET, POST, HEAD, OPTIONS");
 }
 
 TEST(Conventions, EnvelopeKeysInOrder) {
@@ -111,7 +114,8 @@ TEST(Conventions, UnauthenticatedGets401WithBearerChallenge) {
   Api api;
   Resp r = api.Get("/api/v2/users/").Anonymous().Expect(401);
   EXPECT_EQ(r["detail"],
-            "Authentication credentials were not provided. To establish a login session, visit /api/login/.");
+            "Authentication credentials were not provided. To establish a login session, visit "
+            "/api/login/.");
   EXPECT_EQ(r.Header("WWW-Authenticate"), "Bearer realm=api authorization_url=/api/o/authorize/");
 }
 
@@ -137,8 +141,11 @@ TEST(Conventions, MalformedJsonIs400AndChangesNothing) {
 
 TEST(Conventions, WrongContentTypeIs415) {
   Api api;
-  Resp r = api.PostRaw("/api/v2/organizations/", "name=x").ContentType("application/x-www-form-urlencoded").Expect(415);
-  EXPECT_NE(r["detail"].as_string().find("Content-Type must be application/json"), std::string::npos);
+  Resp r = api.PostRaw("/api/v2/organizations/", "name=x")
+               .ContentType("application/x-www-form-urlencoded")
+               .Expect(415);
+  EXPECT_NE(r["detail"].as_string().find("Content-Type must be application/json"),
+            std::string::npos);
 }
 
 TEST(Conventions, EmptyBodyIsAnEmptyObject) {
@@ -149,8 +156,11 @@ TEST(Conventions, EmptyBodyIsAnEmptyObject) {
 
 TEST(Conventions, ReadOnlyAndUnknownFieldsAreIgnored) {
   Api api;
-  Resp r = api.Post("/api/v2/organizations/", json::object{{"name", "O"}, {"id", 999}, {"type", "x"},
-                                                           {"custom_virtualenv", "/v"}, {"bogus", 1}})
+  Resp r = api.Post("/api/v2/organizations/", json::object{{"name", "O"},
+                                                           {"id", 999},
+                                                           {"type", "x"},
+                                                           {"custom_virtualenv", "/v"},
+                                                           {"bogus", 1}})
                .Expect(201);
   EXPECT_NE(r.id(), 999);
   EXPECT_EQ(r["type"], "organization");
@@ -159,20 +169,25 @@ TEST(Conventions, ReadOnlyAndUnknownFieldsAreIgnored) {
 
 TEST(Conventions, NullStringsAndBooleans) {
   Api api;
-  Resp r = api.Post("/api/v2/organizations/", json::object{{"name", "N"}, {"description", nullptr}}).Expect(201);
+  Resp r = api.Post("/api/v2/organizations/", json::object{{"name", "N"}, {"description", nullptr}})
+               .Expect(201);
   EXPECT_EQ(r["description"], "");
-  Resp u = api.Post("/api/v2/users/", json::object{{"username", "nb"}, {"password", "x12345678"}, {"is_superuser", nullptr}})
+  Resp u = api.Post("/api/v2/users/",
+                    json::object{
+                        {"username", "nb"}, {"password", "x12345678"}, {"is_superuser", nullptr}})
                .Expect(201);
   EXPECT_EQ(u["is_superuser"], false);
 }
 
 TEST(Conventions, FieldErrorsAreListsOfStrings) {
   Api api;
-  Resp r = api.Post("/api/v2/organizations/", json::object{{"name", std::string(513, 'a')}, {"max_hosts", "many"}})
+  Resp r = api.Post("/api/v2/organizations/",
+                    json::object{{"name", std::string(513, 'a')}, {"max_hosts", "many"}})
                .Expect(400);
   EXPECT_EQ(r["name"].as_array()[0], "Ensure this field has no more than 512 characters.");
   EXPECT_EQ(r["max_hosts"].as_array()[0], "A valid integer is required.");
-  Resp neg = api.Post("/api/v2/organizations/", json::object{{"name", "neg"}, {"max_hosts", -1}}).Expect(400);
+  Resp neg = api.Post("/api/v2/organizations/", json::object{{"name", "neg"}, {"max_hosts", -1}})
+                 .Expect(400);
   EXPECT_EQ(neg["max_hosts"].as_array()[0], "Ensure this value is greater than or equal to 0.");
 }
 

@@ -169,12 +169,16 @@ TEST(EveryRoute, AnswersGetOptionsAndRefusesAnonymous) {
       Resp g = api.Get(path).Send();
       EXPECT_TRUE(g.status == 200 || (r.pattern == "/api/logout/" && g.status == 302))
           << path << " " << g.body;
-      if (!r.anonymous) EXPECT_EQ(api.Get(path).Anonymous().Send().status, 401) << path;
+      if (!r.anonymous) {
+        EXPECT_EQ(api.Get(path).Anonymous().Send().status, 401) << path;
+      }
     }
     Resp o = api.Options(path).Send();
     EXPECT_EQ(o.status, 200) << path;
     EXPECT_FALSE(o.Header("Allow").empty()) << path;
-    if (!r.handlers.count("DELETE")) EXPECT_EQ(api.Delete(path).Send().status, 405) << path;
+    if (!r.handlers.count("DELETE")) {
+      EXPECT_EQ(api.Delete(path).Send().status, 405) << path;
+    }
     ++checked;
   }
   EXPECT_GT(checked, 40);

@@ -4,24 +4,33 @@
 namespace baton::testing {
 namespace {
 
-std::string S(const json::value& v) { return std::string(v.as_string()); }
+std::string S(const json::value& v) {
+  return std::string(v.as_string());
+}
 
 TEST(Organizations, CrudAndActivityStream) {
   Api api;
-  Resp c = api.Post("/api/v2/organizations/", json::object{{"name", "Eng"}, {"description", "d"}}).Expect(201);
+  Resp c = api.Post("/api/v2/organizations/", json::object{{"name", "Eng"}, {"description", "d"}})
+               .Expect(201);
   int64_t id = c.id();
   EXPECT_EQ(c.Header("Location"), "/api/v2/organizations/" + std::to_string(id) + "/");
   EXPECT_EQ(c["related"].as_object().at("named_url"), "/api/v2/organizations/Eng/");
-  Resp p = api.Patch("/api/v2/organizations/" + std::to_string(id) + "/", json::object{{"description", "e"}}).Expect(200);
+  Resp p = api.Patch("/api/v2/organizations/" + std::to_string(id) + "/",
+                     json::object{{"description", "e"}})
+               .Expect(200);
   EXPECT_EQ(p["description"], "e");
   // PUT requires the required fields.
-  Resp put = api.Put("/api/v2/organizations/" + std::to_string(id) + "/", json::object{{"description", "f"}}).Expect(400);
+  Resp put = api.Put("/api/v2/organizations/" + std::to_string(id) + "/",
+                     json::object{{"description", "f"}})
+                 .Expect(400);
   EXPECT_EQ(put["name"].as_array()[0], "This field is required.");
-  Resp as = api.Get("/api/v2/organizations/" + std::to_string(id) + "/activity_stream/").Expect(200);
+  Resp as =
+      api.Get("/api/v2/organizations/" + std::to_string(id) + "/activity_stream/").Expect(200);
   ASSERT_EQ(as.count(), 2);
   EXPECT_EQ(as.results()[0].as_object().at("operation"), "create");
   EXPECT_EQ(as.results()[1].as_object().at("operation"), "update");
-  EXPECT_EQ(as.results()[1].as_object().at("changes").as_object().at("description"), (json::array{"d", "e"}));
+  EXPECT_EQ(as.results()[1].as_object().at("changes").as_object().at("description"),
+            (json::array{"d", "e"}));
   api.Delete("/api/v2/organizations/" + std::to_string(id) + "/").Expect(204);
   api.Get("/api/v2/organizations/" + std::to_string(id) + "/").Expect(404);
   Resp all = api.Get("/api/v2/activity_stream/?object1=organization&operation=delete").Expect(200);
@@ -65,7 +74,8 @@ TEST(Organizations, MembersAndAdminsSubLists) {
   api.Post(base + "/users/", json::object{{"id", u}}).Expect(204);  // idempotent
   EXPECT_EQ(api.Get(base + "/users/").Expect(200).count(), 1);
   // Create-and-add through the sub-list (the user module with organization:).
-  Resp c = api.Post(base + "/users/", json::object{{"username", "m2"}, {"password", "pw123456"}}).Expect(201);
+  Resp c = api.Post(base + "/users/", json::object{{"username", "m2"}, {"password", "pw123456"}})
+               .Expect(201);
   EXPECT_EQ(api.Get(base + "/users/").Expect(200).count(), 2);
   api.Post(base + "/admins/", json::object{{"id", u}}).Expect(204);
   EXPECT_EQ(api.Get(base + "/admins/").Expect(200).count(), 1);
@@ -91,44 +101,60 @@ TEST(Organizations, TeamsSubListCreatesAndDisassociateDeletes) {
 
 TEST(Users, PasswordIsHashedAndNeverReturned) {
   Api api;
-  Resp r = api.Post("/api/v2/users/", json::object{{"username", "pw"}, {"password", "s3cret-Value"}}).Expect(201);
+  Resp r =
+      api.Post("/api/v2/users/", json::object{{"username", "pw"}, {"password", "s3cret-Value"}})
+          .Expect(201);
   EXPECT_EQ(r["password"], "$encrypted$");
   auto stored = api.db().Local().QueryString("SELECT password FROM users WHERE username = 'pw'");
   ASSERT_TRUE(stored);
   EXPECT_EQ(stored->rfind("pbkdf2_sha256$", 0), 0u);
   EXPECT_EQ(stored->find("s3cret-Value"), std::string::npos);
   // $encrypted$ keeps the password; the user can still log in with it.
-  api.Patch("/api/v2/users/" + std::to_string(r.id()) + "/", json::object{{"password", "$encrypted$"}}).Expect(200);
+  api.Patch("/api/v2/users/" + std::to_string(r.id()) + "/",
+            json::object{{"password", "$encrypted$"}})
+      .Expect(200);
   http::Request req;
   req.method = "GET";
   req.path = req.target = "/api/v2/me/";
   req.headers.emplace_back("authorization", "Basic " + Base64Encode("pw:s3cret-Value"));
   EXPECT_EQ(api.Raw(req).status, 200);
   // Changing the password invalidates the old one.
-  api.Patch("/api/v2/users/" + std::to_string(r.id()) + "/", json::object{{"password", "n3w-Value"}}).Expect(200);
+  api.Patch("/api/v2/users/" + std::to_string(r.id()) + "/",
+            json::object{{"password", "n3w-Value"}})
+      .Expect(200);
   EXPECT_EQ(api.Raw(req).status, 401);
 }
 
 TEST(Users, Validation) {
   Api api;
-  Resp r = api.Post("/api/v2/users/", json::object{{"username", "bad name!"}, {"password", "x"}, {"email", "nope"}}).Expect(400);
+  Resp r = api.Post("/api/v2/users/",
+                    json::object{{"username", "bad name!"}, {"password", "x"}, {"email", "nope"}})
+               .Expect(400);
   EXPECT_EQ(S(r["username"].as_array()[0]),
-            "Enter a valid username. This value may contain only letters, numbers, and @/./+/-/_ characters.");
+            "Enter a valid username. This value may contain only letters, numbers, and @/./+/-/_ "
+            "characters.");
   EXPECT_EQ(r["email"].as_array()[0], "Enter a valid email address.");
   Resp np = api.Post("/api/v2/users/", json::object{{"username", "nopw"}}).Expect(400);
   EXPECT_EQ(np["password"].as_array()[0], "Password required for new User.");
   api.User("dup");
-  Resp dup = api.Post("/api/v2/users/", json::object{{"username", "dup"}, {"password", "x"}}).Expect(400);
+  Resp dup =
+      api.Post("/api/v2/users/", json::object{{"username", "dup"}, {"password", "x"}}).Expect(400);
   EXPECT_EQ(dup["username"].as_array()[0], "A user with that username already exists.");
 }
 
 TEST(Users, SuperuserFlagOnlyBySuperuser) {
   Api api;
   int64_t u = api.User("plain");
-  Resp r = api.Patch("/api/v2/users/" + std::to_string(u) + "/", json::object{{"is_superuser", true}}).As("plain").Expect(403);
+  Resp r =
+      api.Patch("/api/v2/users/" + std::to_string(u) + "/", json::object{{"is_superuser", true}})
+          .As("plain")
+          .Expect(403);
   EXPECT_EQ(r["detail"], "Cannot change is_superuser.");
-  api.Patch("/api/v2/users/" + std::to_string(u) + "/", json::object{{"first_name", "P"}}).As("plain").Expect(200);
-  api.Patch("/api/v2/users/" + std::to_string(u) + "/", json::object{{"is_superuser", true}}).Expect(200);
+  api.Patch("/api/v2/users/" + std::to_string(u) + "/", json::object{{"first_name", "P"}})
+      .As("plain")
+      .Expect(200);
+  api.Patch("/api/v2/users/" + std::to_string(u) + "/", json::object{{"is_superuser", true}})
+      .Expect(200);
   api.Post("/api/v2/organizations/", json::object{{"name", "NowSU"}}).As("plain").Expect(201);
 }
 
@@ -137,7 +163,10 @@ TEST(Users, SystemAuditorReadsEverythingWritesNothing) {
   api.User("aud", false, true);
   int64_t org = api.Org("Hidden");
   api.Get("/api/v2/organizations/" + std::to_string(org) + "/").As("aud").Expect(200);
-  api.Patch("/api/v2/organizations/" + std::to_string(org) + "/", json::object{{"description", "x"}}).As("aud").Expect(403);
+  api.Patch("/api/v2/organizations/" + std::to_string(org) + "/",
+            json::object{{"description", "x"}})
+      .As("aud")
+      .Expect(403);
   api.Post("/api/v2/organizations/", json::object{{"name", "A"}}).As("aud").Expect(403);
 }
 
@@ -151,21 +180,26 @@ TEST(Users, NamedUrlForPersonalTokens) {
   api.User("cli");
   // `awx login`: POST /api/v2/users/<username>/personal_tokens/ with Basic auth.
   Resp r = api.Post("/api/v2/users/cli/personal_tokens/",
-                    json::object{{"description", "AWX CLI"}, {"application", nullptr}, {"scope", "write"}})
+                    json::object{
+                        {"description", "AWX CLI"}, {"application", nullptr}, {"scope", "write"}})
                .As("cli")
                .Expect(201);
   EXPECT_EQ(r["token"].as_string().size(), 30u);
   api.Get("/api/v2/users/").Token(S(r["token"])).Expect(200);
   // Another user's personal tokens are not yours to create.
   api.User("other");
-  api.Post("/api/v2/users/cli/personal_tokens/", json::object{{"scope", "write"}}).As("other").Expect(403);
+  api.Post("/api/v2/users/cli/personal_tokens/", json::object{{"scope", "write"}})
+      .As("other")
+      .Expect(403);
 }
 
 TEST(Tokens, CollectionFlow) {
   Api api;
   // The awx.awx collection: POST /api/v2/tokens/ with Basic, use Bearer, DELETE with Basic.
-  Resp t = api.Post("/api/v2/tokens/", json::object{{"description", "Automation Platform Controller Module Token"},
-                                                    {"application", nullptr}, {"scope", "write"}})
+  Resp t = api.Post("/api/v2/tokens/",
+                    json::object{{"description", "Automation Platform Controller Module Token"},
+                                 {"application", nullptr},
+                                 {"scope", "write"}})
                .Expect(201);
   EXPECT_TRUE(t.obj().contains("id"));
   std::string token = S(t["token"]);
@@ -198,7 +232,8 @@ TEST(Tokens, ScopeValidationAndReadScope) {
   api.Post("/api/v2/organizations/", json::object{{"name", "RO"}}).Token(ro).Expect(403);
   EXPECT_EQ(api.Get("/api/v2/organizations/?name=RO").Expect(200).count(), 0);
   Resp caps = api.Get("/api/v2/organizations/1/").Token(ro).Expect(200);
-  EXPECT_EQ(caps["summary_fields"].as_object().at("user_capabilities").as_object().at("edit"), false);
+  EXPECT_EQ(caps["summary_fields"].as_object().at("user_capabilities").as_object().at("edit"),
+            false);
 }
 
 TEST(Tokens, BearerWinsOverSessionCookieAndSkipsCsrf) {
@@ -237,7 +272,8 @@ TEST(Sessions, LoginFlowWithCsrf) {
       .Header("Cookie", "csrftoken=" + csrf)
       .Header("X-CSRFToken", csrf)
       .Expect(401);
-  Resp ok = api.PostRaw("/api/login/", std::string("username=admin&password=") + Api::kPassword + "&next=/api/")
+  Resp ok = api.PostRaw("/api/login/",
+                        std::string("username=admin&password=") + Api::kPassword + "&next=/api/")
                 .Anonymous()
                 .ContentType("application/x-www-form-urlencoded")
                 .Header("Cookie", "csrftoken=" + csrf)
@@ -248,13 +284,17 @@ TEST(Sessions, LoginFlowWithCsrf) {
   EXPECT_EQ(ok.Header("X-API-Session-Cookie-Name"), "awx_sessionid");
   std::string session;
   for (auto& [k, v] : ok.headers)
-    if (k == "Set-Cookie" && v.rfind("awx_sessionid=", 0) == 0) session = v.substr(14, v.find(';') - 14);
+    if (k == "Set-Cookie" && v.rfind("awx_sessionid=", 0) == 0)
+      session = v.substr(14, v.find(';') - 14);
   ASSERT_FALSE(session.empty());
   std::string cookies = "awx_sessionid=" + session + "; csrftoken=" + csrf;
   Resp me = api.Get("/api/v2/me/").Anonymous().Header("Cookie", cookies).Expect(200);
   EXPECT_EQ(me.Header("Session-Timeout"), "1800");
   // Unsafe methods need the CSRF header.
-  api.Post("/api/v2/organizations/", json::object{{"name", "S1"}}).Anonymous().Header("Cookie", cookies).Expect(403);
+  api.Post("/api/v2/organizations/", json::object{{"name", "S1"}})
+      .Anonymous()
+      .Header("Cookie", cookies)
+      .Expect(403);
   api.Post("/api/v2/organizations/", json::object{{"name", "S1"}})
       .Anonymous()
       .Header("Cookie", cookies)
@@ -268,7 +308,8 @@ TEST(Teams, CrudUniquenessAndMembers) {
   Api api;
   int64_t org = api.Org("TO");
   int64_t t = api.Team("devs", org);
-  Resp dup = api.Post("/api/v2/teams/", json::object{{"name", "devs"}, {"organization", org}}).Expect(400);
+  Resp dup =
+      api.Post("/api/v2/teams/", json::object{{"name", "devs"}, {"organization", org}}).Expect(400);
   EXPECT_EQ(dup["__all__"].as_array()[0], "Team with this Organization and Name already exists.");
   api.Team("devs", api.DefaultOrg());  // same name, other org
   Resp noorg = api.Post("/api/v2/teams/", json::object{{"name", "x"}}).Expect(400);
@@ -289,8 +330,12 @@ TEST(Teams, OrgAdminCreatesTeamsOnlyInOwnOrg) {
   int64_t other = api.Org("Theirs");
   int64_t u = api.User("admin2");
   api.Grant("/api/v2/organizations/" + std::to_string(org) + "/", "admin_role", u);
-  api.Post("/api/v2/teams/", json::object{{"name", "t"}, {"organization", org}}).As("admin2").Expect(201);
-  api.Post("/api/v2/teams/", json::object{{"name", "t"}, {"organization", other}}).As("admin2").Expect(403);
+  api.Post("/api/v2/teams/", json::object{{"name", "t"}, {"organization", org}})
+      .As("admin2")
+      .Expect(201);
+  api.Post("/api/v2/teams/", json::object{{"name", "t"}, {"organization", other}})
+      .As("admin2")
+      .Expect(403);
 }
 
 TEST(Roles, GrantToTeamGivesMembersTheRole) {
@@ -303,12 +348,16 @@ TEST(Roles, GrantToTeamGivesMembersTheRole) {
   api.Get(ourl).As("member").Expect(403);
   int64_t admin_role = api.RoleOf(ourl, "auditor_role");
   // awx.awx role module: POST /api/v2/roles/<id>/teams/ {"id": team}.
-  api.Post("/api/v2/roles/" + std::to_string(admin_role) + "/teams/", json::object{{"id", t}}).Expect(204);
+  api.Post("/api/v2/roles/" + std::to_string(admin_role) + "/teams/", json::object{{"id", t}})
+      .Expect(204);
   api.Get(ourl).As("member").Expect(200);
   api.Patch(ourl, json::object{{"description", "by team auditor"}}).As("member").Expect(403);
-  EXPECT_EQ(api.Get("/api/v2/roles/" + std::to_string(admin_role) + "/teams/").Expect(200).count(), 1);
+  EXPECT_EQ(api.Get("/api/v2/roles/" + std::to_string(admin_role) + "/teams/").Expect(200).count(),
+            1);
   EXPECT_EQ(api.Get("/api/v2/teams/" + std::to_string(t) + "/roles/").Expect(200).count(), 1);
-  api.Post("/api/v2/roles/" + std::to_string(admin_role) + "/teams/", json::object{{"id", t}, {"disassociate", true}}).Expect(204);
+  api.Post("/api/v2/roles/" + std::to_string(admin_role) + "/teams/",
+           json::object{{"id", t}, {"disassociate", true}})
+      .Expect(204);
   api.Get(ourl).As("member").Expect(403);
 }
 
@@ -317,10 +366,15 @@ TEST(Roles, TeamRefusals) {
   int64_t org = api.Org("RF");
   int64_t t = api.Team("x", org);
   std::string ourl = "/api/v2/organizations/" + std::to_string(org) + "/";
-  Resp r = api.Post("/api/v2/teams/" + std::to_string(t) + "/roles/", json::object{{"id", api.RoleOf(ourl, "member_role")}}).Expect(400);
-  EXPECT_EQ(r["msg"], "You cannot assign an Organization participation role as a child role for a Team.");
-  auto sys = api.db().Local().QueryInt("SELECT id FROM roles WHERE singleton_name = 'system_auditor'");
-  Resp s = api.Post("/api/v2/teams/" + std::to_string(t) + "/roles/", json::object{{"id", *sys}}).Expect(400);
+  Resp r = api.Post("/api/v2/teams/" + std::to_string(t) + "/roles/",
+                    json::object{{"id", api.RoleOf(ourl, "member_role")}})
+               .Expect(400);
+  EXPECT_EQ(r["msg"],
+            "You cannot assign an Organization participation role as a child role for a Team.");
+  auto sys =
+      api.db().Local().QueryInt("SELECT id FROM roles WHERE singleton_name = 'system_auditor'");
+  Resp s = api.Post("/api/v2/teams/" + std::to_string(t) + "/roles/", json::object{{"id", *sys}})
+               .Expect(400);
   EXPECT_EQ(s["msg"], "You cannot grant system-level permissions to a team.");
 }
 
@@ -331,11 +385,14 @@ TEST(Roles, AncestryOrgAdminHoldsEverythingBelow) {
   int64_t u = api.User("boss");
   api.Grant("/api/v2/organizations/" + std::to_string(org) + "/", "admin_role", u);
   // Org admin administers the org's teams without holding a team role directly.
-  api.Patch("/api/v2/teams/" + std::to_string(t) + "/", json::object{{"description", "x"}}).As("boss").Expect(200);
+  api.Patch("/api/v2/teams/" + std::to_string(t) + "/", json::object{{"description", "x"}})
+      .As("boss")
+      .Expect(200);
   Resp me = api.Get("/api/v2/teams/").As("boss").Expect(200);
   EXPECT_EQ(me.count(), 1);
   // role_level filters to objects where the caller holds that role.
-  EXPECT_EQ(api.Get("/api/v2/organizations/?role_level=admin_role").As("boss").Expect(200).count(), 1);
+  EXPECT_EQ(api.Get("/api/v2/organizations/?role_level=admin_role").As("boss").Expect(200).count(),
+            1);
 }
 
 TEST(Roles, RoleObjectsAndSummaries) {
@@ -352,7 +409,9 @@ TEST(Roles, RoleObjectsAndSummaries) {
   EXPECT_EQ(sf.at("resource_type_display_name"), "Organization");
   EXPECT_EQ(S(r["related"].as_object().at("organization")), ourl);
   EXPECT_EQ(api.Get(ourl + "object_roles/").Expect(200).count(), 13);
-  EXPECT_EQ(api.Get("/api/v2/roles/?role_field=admin_role&content_type=organization").Expect(200).count(), 2);
+  EXPECT_EQ(
+      api.Get("/api/v2/roles/?role_field=admin_role&content_type=organization").Expect(200).count(),
+      2);
 }
 
 TEST(Roles, OnlyObjectAdminsGrant) {
@@ -362,13 +421,19 @@ TEST(Roles, OnlyObjectAdminsGrant) {
   int64_t v = api.User("victim");
   std::string ourl = "/api/v2/organizations/" + std::to_string(org) + "/";
   int64_t role = api.RoleOf(ourl, "admin_role");
-  api.Post("/api/v2/roles/" + std::to_string(role) + "/users/", json::object{{"id", v}}).As("nobody").Expect(403);
-  api.Post("/api/v2/users/" + std::to_string(u) + "/roles/", json::object{{"id", role}}).As("nobody").Expect(403);
+  api.Post("/api/v2/roles/" + std::to_string(role) + "/users/", json::object{{"id", v}})
+      .As("nobody")
+      .Expect(403);
+  api.Post("/api/v2/users/" + std::to_string(u) + "/roles/", json::object{{"id", role}})
+      .As("nobody")
+      .Expect(403);
   EXPECT_EQ(api.Get("/api/v2/roles/" + std::to_string(role) + "/users/").Expect(200).count(), 0);
   // System roles: superuser only, and they mirror the user flags.
-  auto sys = *api.db().Local().QueryInt("SELECT id FROM roles WHERE singleton_name = 'system_auditor'");
+  auto sys =
+      *api.db().Local().QueryInt("SELECT id FROM roles WHERE singleton_name = 'system_auditor'");
   api.Post("/api/v2/roles/" + std::to_string(sys) + "/users/", json::object{{"id", v}}).Expect(204);
-  EXPECT_EQ(api.Get("/api/v2/users/" + std::to_string(v) + "/").Expect(200)["is_system_auditor"], true);
+  EXPECT_EQ(api.Get("/api/v2/users/" + std::to_string(v) + "/").Expect(200)["is_system_auditor"],
+            true);
 }
 
 TEST(Access, DetailNotReadableIs403MissingIs404) {
@@ -400,9 +465,9 @@ TEST(Access, Matrix) {
     int org_read, org_edit, team_read, team_edit;
   };
   std::vector<Row> rows = {
-      {"admin", 200, 200, 200, 200},      {"x_admin", 200, 200, 200, 200},
-      {"x_member", 200, 403, 403, 403},   {"x_auditor", 200, 403, 200, 403},
-      {"x_tadmin", 403, 403, 200, 200},   {"x_none", 403, 403, 403, 403},
+      {"admin", 200, 200, 200, 200},    {"x_admin", 200, 200, 200, 200},
+      {"x_member", 200, 403, 403, 403}, {"x_auditor", 200, 403, 200, 403},
+      {"x_tadmin", 403, 403, 200, 200}, {"x_none", 403, 403, 403, 403},
   };
   for (const auto& r : rows) {
     SCOPED_TRACE(r.user);
@@ -456,8 +521,11 @@ TEST(Regression, DeletingOrgRemovesTeamRolesAndGrants) {
   std::string turl = "/api/v2/teams/" + std::to_string(t) + "/";
   std::string yurl = "/api/v2/organizations/" + std::to_string(y) + "/";
   int64_t member = api.RoleOf(turl, "member_role");
-  api.Post("/api/v2/roles/" + std::to_string(member) + "/users/", json::object{{"id", eve}}).Expect(204);
-  api.Post("/api/v2/roles/" + std::to_string(api.RoleOf(yurl, "read_role")) + "/teams/", json::object{{"id", t}}).Expect(204);
+  api.Post("/api/v2/roles/" + std::to_string(member) + "/users/", json::object{{"id", eve}})
+      .Expect(204);
+  api.Post("/api/v2/roles/" + std::to_string(api.RoleOf(yurl, "read_role")) + "/teams/",
+           json::object{{"id", t}})
+      .Expect(204);
   api.Get(yurl).As("eve").Expect(200);
   api.Delete("/api/v2/organizations/" + std::to_string(x) + "/").Expect(204);
   api.Get("/api/v2/roles/" + std::to_string(member) + "/").Expect(404);

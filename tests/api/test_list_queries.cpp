@@ -28,25 +28,31 @@ TEST(ListsPrefixes, OrGroupIsAndedWithPlainFilters) {
   const std::string& ds = w.ids["dev_sales"];
   // organization=O AND (id=N OR name='N')
   Resp wrong_org =
-      w.api.Get("/api/v2/teams/?organization=" + w.ids["eng"] + "&or__id=" + ds + "&or__name=" + ds).Expect(200);
+      w.api.Get("/api/v2/teams/?organization=" + w.ids["eng"] + "&or__id=" + ds + "&or__name=" + ds)
+          .Expect(200);
   EXPECT_EQ(wrong_org.count(), 0);
-  Resp right_org =
-      w.api.Get("/api/v2/teams/?organization=" + w.ids["sales"] + "&or__id=" + ds + "&or__name=" + ds).Expect(200);
+  Resp right_org = w.api
+                       .Get("/api/v2/teams/?organization=" + w.ids["sales"] + "&or__id=" + ds +
+                            "&or__name=" + ds)
+                       .Expect(200);
   EXPECT_EQ(TeamLabels(right_org), (std::vector<std::string>{"dev@Sales"}));
   // By name: only the dev team of the given organization.
   Resp by_name =
-      w.api.Get("/api/v2/teams/?organization=" + w.ids["eng"] + "&or__id=99999&or__name=dev").Expect(200);
+      w.api.Get("/api/v2/teams/?organization=" + w.ids["eng"] + "&or__id=99999&or__name=dev")
+          .Expect(200);
   EXPECT_EQ(TeamLabels(by_name), (std::vector<std::string>{"dev@Engineering"}));
   // The parameter order does not matter.
   Resp reordered =
-      w.api.Get("/api/v2/teams/?or__name=dev&or__id=99999&organization=" + w.ids["eng"]).Expect(200);
+      w.api.Get("/api/v2/teams/?or__name=dev&or__id=99999&organization=" + w.ids["eng"])
+          .Expect(200);
   EXPECT_EQ(TeamLabels(reordered), (std::vector<std::string>{"dev@Engineering"}));
 }
 
 TEST(ListsPrefixes, OrConditionsAreOred) {
   PeopleWorld w;
   Resp r = w.api.Get("/api/v2/teams/?or__name=dev&or__name=core").Expect(200);
-  EXPECT_EQ(Sorted(TeamLabels(r)), (std::vector<std::string>{"core@Default", "dev@Engineering", "dev@Sales"}));
+  EXPECT_EQ(Sorted(TeamLabels(r)),
+            (std::vector<std::string>{"core@Default", "dev@Engineering", "dev@Sales"}));
   Resp u = w.api.Get("/api/v2/users/?or__username=alice&or__email__endswith=corp.org").Expect(200);
   EXPECT_EQ(Sorted(Col(u, "username")), (std::vector<std::string>{"Alicia", "alice", "carol"}));
   Resp rel = w.api.Get("/api/v2/users/?or__teams__name=dev&or__username=carol").Expect(200);
@@ -57,9 +63,13 @@ TEST(ListsPrefixes, OrNot) {
   PeopleWorld w;
   // (NOT is_superuser) OR username=admin
   Resp r = w.api.Get("/api/v2/users/?or__not__is_superuser=true&or__username=admin").Expect(200);
-  EXPECT_EQ(Sorted(Col(r, "username")), (std::vector<std::string>{"Alicia", "admin", "alice", "bob"}));
+  EXPECT_EQ(Sorted(Col(r, "username")),
+            (std::vector<std::string>{"Alicia", "admin", "alice", "bob"}));
   // Combined with a plain filter.
-  Resp s = w.api.Get("/api/v2/users/?email__endswith=corp.org&or__not__is_superuser=true&or__username=admin")
+  Resp s = w.api
+               .Get(
+                   "/api/v2/users/"
+                   "?email__endswith=corp.org&or__not__is_superuser=true&or__username=admin")
                .Expect(200);
   EXPECT_EQ(Col(s, "username"), (std::vector<std::string>{"Alicia"}));
 }
@@ -75,10 +85,14 @@ TEST(ListsPrefixes, NotIsAnExclusion) {
 
 TEST(ListsPrefixes, ChainAppliesSuccessiveFilters) {
   PeopleWorld w;
-  Resp both = w.api.Get("/api/v2/users/?chain__organizations__name=Engineering&chain__organizations__name=Sales")
+  Resp both = w.api
+                  .Get(
+                      "/api/v2/users/"
+                      "?chain__organizations__name=Engineering&chain__organizations__name=Sales")
                   .Expect(200);
   EXPECT_EQ(Col(both, "username"), (std::vector<std::string>{"Alicia"}));
-  Resp neg = w.api.Get("/api/v2/users/?chain__not__username=alice&chain__is_superuser=false").Expect(200);
+  Resp neg =
+      w.api.Get("/api/v2/users/?chain__not__username=alice&chain__is_superuser=false").Expect(200);
   EXPECT_EQ(Sorted(Col(neg, "username")), (std::vector<std::string>{"Alicia", "bob"}));
 }
 
@@ -86,11 +100,13 @@ TEST(ListsPrefixes, ChainLetsEachConditionMatchADifferentRelatedRow) {
   PeopleWorld w;
   // Engineering: dev (no description) + ops "blue"; Sales: dev "blue".
   // Plain conditions on a to-many relation must hold for the same team (one filter() call)...
-  Resp same = w.api.Get("/api/v2/organizations/?teams__name=dev&teams__description=blue").Expect(200);
+  Resp same =
+      w.api.Get("/api/v2/organizations/?teams__name=dev&teams__description=blue").Expect(200);
   EXPECT_EQ(Col(same, "name"), (std::vector<std::string>{"Sales"}));
   // ...chain__ conditions may each be satisfied by a different team.
   Resp chained =
-      w.api.Get("/api/v2/organizations/?chain__teams__name=dev&chain__teams__description=blue").Expect(200);
+      w.api.Get("/api/v2/organizations/?chain__teams__name=dev&chain__teams__description=blue")
+          .Expect(200);
   EXPECT_EQ(Sorted(Col(chained, "name")), (std::vector<std::string>{"Engineering", "Sales"}));
 }
 
@@ -143,8 +159,9 @@ TEST(ListsSearchOther, OrganizationsAndTeams) {
             (std::vector<std::string>{"dev@Sales", "ops@Engineering"}));
   EXPECT_EQ(Sorted(TeamLabels(w.api.Get("/api/v2/teams/?organization__search=engin").Expect(200))),
             (std::vector<std::string>{"dev@Engineering", "ops@Engineering"}));
-  EXPECT_EQ(Sorted(Col(w.api.Get("/api/v2/organizations/?users__search=smith").Expect(200), "name")),
-            (std::vector<std::string>{"Engineering", "Sales"}));
+  EXPECT_EQ(
+      Sorted(Col(w.api.Get("/api/v2/organizations/?users__search=smith").Expect(200), "name")),
+      (std::vector<std::string>{"Engineering", "Sales"}));
   EXPECT_EQ(Col(w.api.Get("/api/v2/organizations/?users__search=jones").Expect(200), "name"),
             (std::vector<std::string>{"Engineering", "Sales"}));
   EXPECT_EQ(w.api.Get("/api/v2/organizations/?search=things&search=sells").Expect(200).count(), 1);
@@ -156,11 +173,15 @@ TEST(ListsSearchOther, OrganizationsAndTeams) {
 struct OrderWorld {
   Api api;
   OrderWorld() {
-    for (auto [name, max] : {std::pair{"o-a", 2}, std::pair{"o-b", 1}, std::pair{"o-c", 2}, std::pair{"o-d", 1}})
-      api.Post("/api/v2/organizations/", json::object{{"name", name}, {"max_hosts", max}}).Expect(201);
+    for (auto [name, max] :
+         {std::pair{"o-a", 2}, std::pair{"o-b", 1}, std::pair{"o-c", 2}, std::pair{"o-d", 1}})
+      api.Post("/api/v2/organizations/", json::object{{"name", name}, {"max_hosts", max}})
+          .Expect(201);
   }
   std::vector<std::string> Names(const std::string& q) {
-    return Col(api.Get("/api/v2/organizations/?name__startswith=o-" + (q.empty() ? "" : "&" + q)).Expect(200), "name");
+    return Col(api.Get("/api/v2/organizations/?name__startswith=o-" + (q.empty() ? "" : "&" + q))
+                   .Expect(200),
+               "name");
   }
 };
 
@@ -175,14 +196,18 @@ TEST(ListsOrdering, SingleFieldBothDirections) {
 TEST(ListsOrdering, OrderIsAnAliasOfOrderBy) {
   OrderWorld w;
   EXPECT_EQ(w.Names("order=-name"), (std::vector<std::string>{"o-d", "o-c", "o-b", "o-a"}));
-  EXPECT_EQ(w.Names("order=max_hosts,-name"), (std::vector<std::string>{"o-d", "o-b", "o-c", "o-a"}));
+  EXPECT_EQ(w.Names("order=max_hosts,-name"),
+            (std::vector<std::string>{"o-d", "o-b", "o-c", "o-a"}));
 }
 
 TEST(ListsOrdering, SeveralFields) {
   OrderWorld w;
-  EXPECT_EQ(w.Names("order_by=max_hosts,-name"), (std::vector<std::string>{"o-d", "o-b", "o-c", "o-a"}));
-  EXPECT_EQ(w.Names("order_by=-max_hosts,name"), (std::vector<std::string>{"o-a", "o-c", "o-b", "o-d"}));
-  EXPECT_EQ(w.Names("order_by=-max_hosts,-id"), (std::vector<std::string>{"o-c", "o-a", "o-d", "o-b"}));
+  EXPECT_EQ(w.Names("order_by=max_hosts,-name"),
+            (std::vector<std::string>{"o-d", "o-b", "o-c", "o-a"}));
+  EXPECT_EQ(w.Names("order_by=-max_hosts,name"),
+            (std::vector<std::string>{"o-a", "o-c", "o-b", "o-d"}));
+  EXPECT_EQ(w.Names("order_by=-max_hosts,-id"),
+            (std::vector<std::string>{"o-c", "o-a", "o-d", "o-b"}));
 }
 
 TEST(ListsOrdering, DefaultOrderBreaksTies) {
@@ -193,12 +218,14 @@ TEST(ListsOrdering, DefaultOrderBreaksTies) {
   EXPECT_EQ(w.Names(""), (std::vector<std::string>{"o-a", "o-b", "o-c", "o-d"}));
   // type is not a field of non-polymorphic lists: ordering by it is ignored.
   EXPECT_EQ(w.Names("order_by=type"), (std::vector<std::string>{"o-a", "o-b", "o-c", "o-d"}));
-  EXPECT_EQ(w.Names("order_by=-type,-name"), (std::vector<std::string>{"o-d", "o-c", "o-b", "o-a"}));
+  EXPECT_EQ(w.Names("order_by=-type,-name"),
+            (std::vector<std::string>{"o-d", "o-c", "o-b", "o-a"}));
 }
 
 TEST(ListsOrdering, OrderingIsAppliedBeforePaging) {
   OrderWorld w;
-  Resp p1 = w.api.Get("/api/v2/organizations/?name__startswith=o-&order_by=-name&page_size=3").Expect(200);
+  Resp p1 = w.api.Get("/api/v2/organizations/?name__startswith=o-&order_by=-name&page_size=3")
+                .Expect(200);
   EXPECT_EQ(Col(p1, "name"), (std::vector<std::string>{"o-d", "o-c", "o-b"}));
   Resp p2 = w.api.Get(Str(p1["next"])).Expect(200);
   EXPECT_EQ(Col(p2, "name"), (std::vector<std::string>{"o-a"}));
@@ -207,15 +234,20 @@ TEST(ListsOrdering, OrderingIsAppliedBeforePaging) {
 TEST(ListsOrdering, TraversalOrdering) {
   PeopleWorld w;
   EXPECT_EQ(TeamLabels(w.api.Get("/api/v2/teams/?order_by=organization__name,name").Expect(200)),
-            (std::vector<std::string>{"core@Default", "dev@Engineering", "ops@Engineering", "dev@Sales"}));
+            (std::vector<std::string>{"core@Default", "dev@Engineering", "ops@Engineering",
+                                      "dev@Sales"}));
   EXPECT_EQ(TeamLabels(w.api.Get("/api/v2/teams/?order_by=-organization__name,-name").Expect(200)),
-            (std::vector<std::string>{"dev@Sales", "ops@Engineering", "dev@Engineering", "core@Default"}));
+            (std::vector<std::string>{"dev@Sales", "ops@Engineering", "dev@Engineering",
+                                      "core@Default"}));
   // Teams default to organization__name, name.
   EXPECT_EQ(TeamLabels(w.api.Get("/api/v2/teams/").Expect(200)),
-            (std::vector<std::string>{"core@Default", "dev@Engineering", "ops@Engineering", "dev@Sales"}));
+            (std::vector<std::string>{"core@Default", "dev@Engineering", "ops@Engineering",
+                                      "dev@Sales"}));
   EXPECT_EQ(TeamLabels(w.api.Get("/api/v2/teams/?order_by=-organization__name").Expect(200)),
-            (std::vector<std::string>{"dev@Sales", "dev@Engineering", "ops@Engineering", "core@Default"}));
-  EXPECT_EQ(Col(w.api.Get("/api/v2/users/?order_by=-username&is_superuser=false").Expect(200), "username"),
+            (std::vector<std::string>{"dev@Sales", "dev@Engineering", "ops@Engineering",
+                                      "core@Default"}));
+  EXPECT_EQ(Col(w.api.Get("/api/v2/users/?order_by=-username&is_superuser=false").Expect(200),
+                "username"),
             (std::vector<std::string>{"bob", "alice", "Alicia"}));
 }
 
@@ -231,7 +263,8 @@ TEST(ListsOrdering, UnknownFieldIs400) {
                "Organization has no field named 'foo'");
   ExpectDetail(w.api.Get("/api/v2/teams/?order_by=organization__foo").Expect(400),
                "Organization has no field named 'foo'");
-  ExpectDetail(w.api.Get("/api/v2/users/?order_by=foo").Expect(400), "User has no field named 'foo'");
+  ExpectDetail(w.api.Get("/api/v2/users/?order_by=foo").Expect(400),
+               "User has no field named 'foo'");
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -268,7 +301,8 @@ TEST(ListsPagination, PageSizeAbove200IsCappedAndLinksRewritten) {
     Resp r = w.api.Get(std::string("/api/v2/organizations/?page_size=") + ps).Expect(200);
     EXPECT_EQ(r.results().size(), 200u);
     EXPECT_EQ(Link(r["next"]), "/api/v2/organizations/?page_size=200&page=2");
-    Resp p2 = w.api.Get(std::string("/api/v2/organizations/?page_size=") + ps + "&page=2").Expect(200);
+    Resp p2 =
+        w.api.Get(std::string("/api/v2/organizations/?page_size=") + ps + "&page=2").Expect(200);
     EXPECT_EQ(p2.results().size(), 6u);
     EXPECT_TRUE(p2["next"].is_null());
     EXPECT_EQ(Link(p2["previous"]), "/api/v2/organizations/?page_size=200&page=1");
@@ -413,8 +447,8 @@ TEST(ListsType, OwnTypeMatchesOtherTypeIsEmpty) {
 
 TEST(ListsReserved, ReservedNamesAreNotFilters) {
   PeopleWorld w;
-  for (const char* q : {"format=json", "no_truncate=1", "host_filter=name%3Dx", "limit=1", "validate=1",
-                        "order=name", "search=", "page=1", "page_size=25"}) {
+  for (const char* q : {"format=json", "no_truncate=1", "host_filter=name%3Dx", "limit=1",
+                        "validate=1", "order=name", "search=", "page=1", "page_size=25"}) {
     SCOPED_TRACE(q);
     Resp r = w.api.Get(std::string("/api/v2/organizations/?") + q).Expect(200);
     EXPECT_EQ(r.results().size(), 3u);
@@ -427,7 +461,8 @@ TEST(ListsReserved, ReservedNamesAreNotFilters) {
 TEST(ListsRbac, PlainUserSeesSelfAndFellowOrgMembers) {
   PeopleWorld w;
   int64_t pat = w.api.User("pat");
-  w.api.Post("/api/v2/organizations/" + w.ids["eng"] + "/users/", json::object{{"id", pat}}).Expect(204);
+  w.api.Post("/api/v2/organizations/" + w.ids["eng"] + "/users/", json::object{{"id", pat}})
+      .Expect(204);
   Resp users = w.api.Get("/api/v2/users/").As("pat").Expect(200);
   EXPECT_EQ(Sorted(Col(users, "username")), (std::vector<std::string>{"Alicia", "alice", "pat"}));
   EXPECT_EQ(users.count(), 3);
@@ -465,7 +500,8 @@ TEST(ListsRbac, UserWithoutOrganizationsSeesOnlyThemselves) {
 TEST(ListsRbac, RoleLevelLimitsToObjectsWithThatRole) {
   PeopleWorld w;
   int64_t pat = w.api.User("pat");
-  w.api.Post("/api/v2/organizations/" + w.ids["eng"] + "/users/", json::object{{"id", pat}}).Expect(204);
+  w.api.Post("/api/v2/organizations/" + w.ids["eng"] + "/users/", json::object{{"id", pat}})
+      .Expect(204);
   w.api.Grant("/api/v2/organizations/" + w.ids["sales"] + "/", "admin_role", pat);
   Resp admin = w.api.Get("/api/v2/organizations/?role_level=admin_role").As("pat").Expect(200);
   EXPECT_EQ(Col(admin, "name"), (std::vector<std::string>{"Sales"}));
@@ -475,8 +511,11 @@ TEST(ListsRbac, RoleLevelLimitsToObjectsWithThatRole) {
   Resp all = w.api.Get("/api/v2/organizations/").As("pat").Expect(200);
   EXPECT_EQ(all.count(), 2);
   // A plain member administers nothing.
-  EXPECT_EQ(w.api.Get("/api/v2/organizations/?role_level=admin_role").As("alice").Expect(200).count(), 0);
-  EXPECT_EQ(w.api.Get("/api/v2/organizations/?role_level=member_role").As("alice").Expect(200).count(), 1);
+  EXPECT_EQ(
+      w.api.Get("/api/v2/organizations/?role_level=admin_role").As("alice").Expect(200).count(), 0);
+  EXPECT_EQ(
+      w.api.Get("/api/v2/organizations/?role_level=member_role").As("alice").Expect(200).count(),
+      1);
 }
 
 }  // namespace

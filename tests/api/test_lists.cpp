@@ -24,7 +24,6 @@ TEST_P(ListsOrgLookup, Filters) {
   EXPECT_EQ(r.count(), static_cast<int64_t>(c.expect.size())) << path;
 }
 
-
 INSTANTIATE_TEST_SUITE_P(
     ListsOrg, ListsOrgLookup,
     ::testing::ValuesIn(std::vector<LookupCase>{
@@ -79,7 +78,11 @@ INSTANTIATE_TEST_SUITE_P(
         {"repeated_key_and", "name__icontains=a&name__icontains=p", {"Alpha", "alphabet"}},
         {"iexact_on_integer_is_400", "max_hosts__iexact=0", {}, 400},
         {"unknown_field", "foo=1", {}, 400, "Organization has no field named 'foo'"},
-        {"unknown_field_with_lookup", "foo__icontains=x", {}, 400, "Organization has no field named 'foo'"},
+        {"unknown_field_with_lookup",
+         "foo__icontains=x",
+         {},
+         400,
+         "Organization has no field named 'foo'"},
         {"unknown_field_not", "not__foo=1", {}, 400, "Organization has no field named 'foo'"},
         {"unknown_field_or", "or__foo=1", {}, 400, "Organization has no field named 'foo'"},
     }),
@@ -103,7 +106,6 @@ TEST_P(ListsUserLookup, Filters) {
   EXPECT_EQ(Sorted(Col(r, "username")), Sorted(c.expect)) << path;
   EXPECT_EQ(r.count(), static_cast<int64_t>(c.expect.size())) << path;
 }
-
 
 INSTANTIATE_TEST_SUITE_P(
     ListsUser, ListsUserLookup,
@@ -154,7 +156,11 @@ INSTANTIATE_TEST_SUITE_P(
         {"bool_bad_no", "is_superuser=no", {}, 400, "Unable to convert \"no\" to boolean"},
         {"bool_bad_2", "is_superuser=2", {}, 400, "Unable to convert \"2\" to boolean"},
         {"bool_bad_empty", "is_superuser=", {}, 400, "Unable to convert \"\" to boolean"},
-        {"bool_bad_in_list", "is_superuser__in=t,maybe", {}, 400, "Unable to convert \"maybe\" to boolean"},
+        {"bool_bad_in_list",
+         "is_superuser__in=t,maybe",
+         {},
+         400,
+         "Unable to convert \"maybe\" to boolean"},
         {"isnull_bad", "first_name__isnull=x", {}, 400, "Unable to convert \"x\" to boolean"},
         // Relations.
         {"m2m_teams_name", "teams__name=dev", {"alice", "bob"}},
@@ -171,12 +177,27 @@ INSTANTIATE_TEST_SUITE_P(
         {"m2m_none", "organizations=None", {"admin", "carol"}},
         {"m2m_bad_id", "organizations=abc", {}, 400, "Invalid organizations id: abc"},
         {"unknown_field", "foo=1", {}, 400, "User has no field named 'foo'"},
-        {"unknown_field_through_relation", "teams__foo=1", {}, 400, "Team has no field named 'foo'"},
+        {"unknown_field_through_relation",
+         "teams__foo=1",
+         {},
+         400,
+         "Team has no field named 'foo'"},
         {"password_forbidden", "password=x", {}, 403, "Filtering on password is not allowed."},
-        {"password_lookup_forbidden", "password__startswith=pbkdf2", {}, 403,
+        {"password_lookup_forbidden",
+         "password__startswith=pbkdf2",
+         {},
+         403,
          "Filtering on password is not allowed."},
-        {"password_not_forbidden", "not__password=x", {}, 403, "Filtering on password is not allowed."},
-        {"password_or_forbidden", "or__password=x", {}, 403, "Filtering on password is not allowed."},
+        {"password_not_forbidden",
+         "not__password=x",
+         {},
+         403,
+         "Filtering on password is not allowed."},
+        {"password_or_forbidden",
+         "or__password=x",
+         {},
+         403,
+         "Filtering on password is not allowed."},
         {"role_level_on_model_without_roles", "role_level=admin_role", {}, 400},
     }),
     CaseName);
@@ -205,13 +226,18 @@ INSTANTIATE_TEST_SUITE_P(
     ::testing::ValuesIn(std::vector<LookupCase>{
         {"fk_by_id", "organization={eng}", {"dev@Engineering", "ops@Engineering"}},
         {"fk_id_field", "organization__id={sales}", {"dev@Sales"}},
-        {"fk_in", "organization__in={eng},{sales}", {"dev@Engineering", "dev@Sales", "ops@Engineering"}},
+        {"fk_in",
+         "organization__in={eng},{sales}",
+         {"dev@Engineering", "dev@Sales", "ops@Engineering"}},
         {"fk_null", "organization=null", {}},
         {"fk_isnull_true", "organization__isnull=true", {}},
-        {"fk_isnull_false", "organization__isnull=false",
+        {"fk_isnull_false",
+         "organization__isnull=false",
          {"core@Default", "dev@Engineering", "dev@Sales", "ops@Engineering"}},
         {"fk_traverse_default", "organization__name=Default", {"core@Default"}},
-        {"fk_traverse_icontains", "organization__name__icontains=ENG", {"dev@Engineering", "ops@Engineering"}},
+        {"fk_traverse_icontains",
+         "organization__name__icontains=ENG",
+         {"dev@Engineering", "ops@Engineering"}},
         {"fk_traverse_description", "organization__description__startswith=sells", {"dev@Sales"}},
         {"fk_not", "not__organization={eng}", {"core@Default", "dev@Sales"}},
         {"m2m_users", "users__username=bob", {"dev@Sales", "ops@Engineering"}},
@@ -219,7 +245,11 @@ INSTANTIATE_TEST_SUITE_P(
         {"m2m_users_null", "users=null", {"core@Default"}},
         {"m2m_users_bad_id", "users=abc", {}, 400, "Invalid users id: abc"},
         {"fk_bad_id", "organization=abc", {}, 400, "Invalid organization id: abc"},
-        {"fk_unknown_field", "organization__foo=1", {}, 400, "Organization has no field named 'foo'"},
+        {"fk_unknown_field",
+         "organization__foo=1",
+         {},
+         400,
+         "Organization has no field named 'foo'"},
     }),
     CaseName);
 

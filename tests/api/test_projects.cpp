@@ -343,8 +343,9 @@ TEST(Projects, RbacMatrix) {
     SCOPED_TRACE(r.user);
     api.Get(url).As(r.user).Expect(r.read);
     api.Patch(url, json::object{{"description", r.user}}).As(r.user).Expect(r.edit);
-    if (r.read == 200)
+    if (r.read == 200) {
       EXPECT_EQ(api.Get(url + "update/").As(r.user).Expect(200)["can_update"], r.can_update);
+    }
     api.Post(url + "update/", json::object{}).As(r.user).Expect(r.update);
   }
   // Pending updates block deletion (409) for those who may delete; others get 403 first.

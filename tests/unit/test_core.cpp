@@ -13,7 +13,8 @@ TEST(Json, DoublesPrintLikePython) {
   struct Case {
     double in;
     const char* out;
-  } cases[] = {{704.438, "704.438"}, {1.0, "1.0"}, {0.1, "0.1"}, {12.345, "12.345"}, {-2.5, "-2.5"}, {1e21, "1e+21"}};
+  } cases[] = {{704.438, "704.438"}, {1.0, "1.0"},   {0.1, "0.1"},
+               {12.345, "12.345"},   {-2.5, "-2.5"}, {1e21, "1e+21"}};
   for (auto& c : cases) {
     std::string s;
     AppendDouble(s, c.in);
@@ -32,7 +33,8 @@ TEST(Json, EscapesControlCharacters) {
 }
 
 TEST(Vars, YamlScalarsTypedAsPyYaml) {
-  auto r = ParseVarsText("a: yes\nb: off\nc: ~\nd: 42\ne: 4.5\nf: '42'\ng: hello\nh: 0x\ni: -7\nj: y\nk: N\n");
+  auto r = ParseVarsText(
+      "a: yes\nb: off\nc: ~\nd: 42\ne: 4.5\nf: '42'\ng: hello\nh: 0x\ni: -7\nj: y\nk: N\n");
   ASSERT_TRUE(r.ok());
   auto& o = r.value().as_object();
   EXPECT_EQ(o.at("a"), true);

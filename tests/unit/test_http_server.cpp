@@ -63,8 +63,8 @@ class ServerTest : public ::testing::Test {
   static Handler Echo() {
     return [](Request&& req, Done done) {
       Response r;
-      r.body = "{\"method\":\"" + req.method + "\",\"path\":\"" + req.path + "\",\"len\":" +
-               std::to_string(req.body.size()) + "}";
+      r.body = "{\"method\":\"" + req.method + "\",\"path\":\"" + req.path +
+               "\",\"len\":" + std::to_string(req.body.size()) + "}";
       done(std::move(r));
     };
   }
@@ -81,7 +81,8 @@ TEST_F(ServerTest, AnswersAndLowercasesHeaders) {
     r.body = "{}";
     done(std::move(r));
   });
-  std::string out = Exchange(port_, "GET /api/ HTTP/1.1\r\nHost: x\r\nX-Custom: Yes\r\nConnection: close\r\n\r\n");
+  std::string out = Exchange(
+      port_, "GET /api/ HTTP/1.1\r\nHost: x\r\nX-Custom: Yes\r\nConnection: close\r\n\r\n");
   EXPECT_EQ(out.rfind("HTTP/1.1 200 OK", 0), 0u) << out;
   EXPECT_EQ(seen, "Yes");
 }
@@ -91,7 +92,10 @@ TEST_F(ServerTest, OversizeBodyIs413) {
   o.body_limit = 100;
   Start(Echo(), o);
   std::string body(1000, 'x');
-  std::string out = Exchange(port_, "POST /api/v2/x/ HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n" + body);
+  std::string out = Exchange(port_,
+                             "POST /api/v2/x/ HTTP/1.1\r\nHost: x\r\nContent-Type: "
+                             "application/json\r\nContent-Length: 1000\r\n\r\n" +
+                                 body);
   EXPECT_EQ(out.rfind("HTTP/1.1 413", 0), 0u) << out;
   EXPECT_NE(out.find("\"detail\""), std::string::npos);
 }
@@ -134,7 +138,9 @@ TEST_F(ServerTest, SharedBodiesAreSentWhole) {
     r.Set("X-Extra", "1");
     done(std::move(r));
   });
-  std::string out = Exchange(port_, "GET / HTTP/1.1\r\nHost: x\r\n\r\nGET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  std::string out = Exchange(
+      port_,
+      "GET / HTTP/1.1\r\nHost: x\r\n\r\nGET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
   EXPECT_NE(out.find("Content-Length: 300003\r\n"), std::string::npos);
   EXPECT_NE(out.find("X-Extra: 1\r\n"), std::string::npos);
   size_t first = out.find("END");

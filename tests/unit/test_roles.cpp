@@ -15,7 +15,9 @@ class Roles : public ::testing::Test {
     path_ = std::filesystem::temp_directory_path() / ("roles-" + RandomAlnum(8) + ".db");
     db_ = store::OpenSqlite(path_.string());
     db_->Migrate();
-    c().Exec("INSERT INTO users (id, username, created, modified) VALUES (1, 'u', '', ''), (2, 'v', '', '')");
+    c().Exec(
+        "INSERT INTO users (id, username, created, modified) VALUES (1, 'u', '', ''), (2, 'v', '', "
+        "'')");
   }
   void TearDown() override {
     db_.reset();
@@ -73,7 +75,8 @@ TEST_F(Roles, DeletingObjectRolesRevokesInheritedAccess) {
   CreateObjectRoles(c(), "team", 5, {{"organization", 2}});
   AddMember(c(), *RoleId(c(), "team", 5, "member_role"), 2);
   CreateObjectRoles(c(), "organization", 3, {});
-  AddParent(c(), *RoleId(c(), "organization", 3, "read_role"), *RoleId(c(), "team", 5, "member_role"));
+  AddParent(c(), *RoleId(c(), "organization", 3, "read_role"),
+            *RoleId(c(), "team", 5, "member_role"));
   EXPECT_TRUE(HasObjectRole(c(), U(2), "organization", 3, "read_role"));
   DeleteObjectRoles(c(), "team", 5);
   EXPECT_FALSE(HasObjectRole(c(), U(2), "organization", 3, "read_role"));
@@ -91,8 +94,10 @@ TEST_F(Roles, AccessibleIdsSql) {
 }
 
 TEST_F(Roles, Descriptions) {
-  EXPECT_EQ(RoleDescription("admin_role", "job_template"), "Can manage all aspects of the job template");
-  EXPECT_EQ(RoleDescription("execute_role", "organization"), "May run any executable resources in the organization");
+  EXPECT_EQ(RoleDescription("admin_role", "job_template"),
+            "Can manage all aspects of the job template");
+  EXPECT_EQ(RoleDescription("execute_role", "organization"),
+            "May run any executable resources in the organization");
   EXPECT_EQ(RoleName("adhoc_role"), "Ad Hoc");
   EXPECT_EQ(ContentTypeDisplay("workflow_job_template"), "Workflow Job Template");
 }

@@ -35,7 +35,9 @@ TEST_P(Expansion, OccurrencesAreDateutilsInstants) {
   auto occ = set->After(At("2000-01-01T00:00:00Z"), 100);
   EXPECT_EQ(Utc(occ), c.utc) << c.name;
   for (size_t i = 0; i < c.local.size() && i < occ.size(); ++i)
-    if (!c.local[i].empty()) EXPECT_EQ(occ[i].local, c.local[i]) << c.name << " #" << i;
+    if (!c.local[i].empty()) {
+      EXPECT_EQ(occ[i].local, c.local[i]) << c.name << " #" << i;
+    }
   ASSERT_FALSE(c.utc.empty());
   EXPECT_EQ(FormatUtc(*set->First()), c.utc.front());
   EXPECT_EQ(FormatUtc(*set->Last()), c.utc.back());
@@ -208,7 +210,9 @@ TEST_P(Validation, AwxMessages) {
   auto errors = Validate(c.rule);
   ASSERT_FALSE(errors.empty()) << c.rule;
   EXPECT_EQ(errors[0].rfind(c.first_error, 0), 0u) << c.rule << " -> " << errors[0];
-  if (c.count) EXPECT_EQ(errors.size(), c.count) << c.rule;
+  if (c.count) {
+    EXPECT_EQ(errors.size(), c.count) << c.rule;
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(

@@ -153,7 +153,9 @@ TEST(WebhookEvent, TypeGuidRefAndStatusApi) {
     json::value expected = J(c.expect);
     const auto& want = expected.as_object();
     EXPECT_EQ(e.type, want.at("type"));
-    if (want.contains("guid")) EXPECT_EQ(e.guid, want.at("guid"));
+    if (want.contains("guid")) {
+      EXPECT_EQ(e.guid, want.at("guid"));
+    }
     EXPECT_EQ(e.ref, want.at("ref"));
     EXPECT_EQ(e.status_api, want.at("status_api"));
   }

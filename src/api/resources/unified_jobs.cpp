@@ -146,8 +146,8 @@ void DecorateUnifiedJob(Ctx& ctx, const ResourceDef& def, const Obj& o, json::ob
   // A scheduled job is launched by its schedule (ST-4); {id, name, description, next_run}.
   std::optional<json::object> schedule;
   if (auto sch = OptIdOf(o, "schedule"); sch && Registry::Get().Find("schedules")) {
-    auto rows = ctx.db.Query("SELECT name, description, next_run FROM schedules WHERE id = ?",
-                             {*sch});
+    auto rows =
+        ctx.db.Query("SELECT name, description, next_run FROM schedules WHERE id = ?", {*sch});
     if (!rows.empty()) {
       const auto& r = rows.rows[0];
       json::value next = nullptr;

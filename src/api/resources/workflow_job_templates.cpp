@@ -269,12 +269,6 @@ void Decorate(Ctx& ctx, const Obj& o, json::object& out, bool) {
 
 // ---- copy/ (CP-1, CP-2) ----
 
-std::vector<std::string> Names(Ctx& ctx, const std::string& sql, int64_t wfjt) {
-  std::vector<std::string> out;
-  for (auto& r : ctx.db.Query(sql, {wfjt}).rows) out.push_back(store::AsString(r[0]));
-  return out;
-}
-
 json::object CopyWarnings(Ctx& ctx, const Obj& src) {
   int64_t id = IdOf(src);
   json::object out;

@@ -49,11 +49,6 @@ std::optional<int64_t> IntAt(const json::object& o, std::string_view key) {
   return std::nullopt;
 }
 
-json::object ParseStoredObject(const std::string& text) {
-  auto v = ParseJson(text);
-  return v && v->is_object() ? v->as_object() : json::object{};
-}
-
 store::Value CreatorOf(Ctx& ctx, const WorkflowJobLaunch& l) {
   if (l.created_by) return *l.created_by;
   return ctx.caller.authenticated() ? store::Value(ctx.caller.id) : store::Null();
