@@ -6,9 +6,6 @@ namespace baton::engine {
 
 namespace {
 
-constexpr std::string_view kStatusNames[] = {
-    "none", "new", "pending", "waiting", "running", "successful", "failed", "error", "canceled"};
-
 // Builds CSR arrays from (from, to, mask) triples: a counting sort by `from`, then each bucket
 // sorted by `to` with duplicates merged (one Arc per distinct neighbour). O(E) for small buckets.
 struct Triple {
@@ -43,16 +40,6 @@ void BuildCsr(const std::vector<Triple>& triples, int32_t n, std::vector<int32_t
 }
 
 }  // namespace
-
-std::string_view ToString(JobStatus s) {
-  return kStatusNames[static_cast<int>(s)];
-}
-
-std::optional<JobStatus> ParseJobStatus(std::string_view s) {
-  for (size_t i = 0; i < std::size(kStatusNames); ++i)
-    if (kStatusNames[i] == s) return static_cast<JobStatus>(i);
-  return std::nullopt;
-}
 
 std::string_view ToString(EdgeType t) {
   switch (t) {

@@ -9,38 +9,21 @@
 #include <string_view>
 #include <vector>
 
+#include "core/job_status.hpp"
+
 namespace baton::engine {
 
 // A workflow (job or template) node id: the database id of the WJN / WFJTN.
 using NodeId = int64_t;
 
-// ST-1. kNone: the node has no job (yet). FINAL = successful, failed, error, canceled.
-enum class JobStatus : uint8_t {
-  kNone,
-  kNew,
-  kPending,
-  kWaiting,
-  kRunning,
-  kSuccessful,
-  kFailed,
-  kError,
-  kCanceled,
-};
-
-// "successful", ..., and "none" for kNone.
-std::string_view ToString(JobStatus s);
-// The inverse of ToString; nullopt for an unknown word.
-std::optional<JobStatus> ParseJobStatus(std::string_view s);
-
+// ST-1: the job status of a node (core/job_status.hpp); kNone: the node has no job (yet).
+using baton::IsActive;
+using baton::IsFailLike;
+using baton::JobStatus;
+using baton::ParseJobStatus;
+using baton::ToString;
 constexpr bool IsFinal(JobStatus s) {
-  return s >= JobStatus::kSuccessful;
-}
-constexpr bool IsFailLike(JobStatus s) {
-  return s >= JobStatus::kFailed;
-}
-// A job that still may be canceled (AWX can_cancel): new, pending, waiting, running.
-constexpr bool IsActive(JobStatus s) {
-  return s != JobStatus::kNone && !IsFinal(s);
+  return IsFinished(s);
 }
 
 // DM-9: the three edge kinds, stored by AWX as success_nodes / failure_nodes / always_nodes.

@@ -1,5 +1,7 @@
 #include "notify/notifier.hpp"
 
+#include "core/job_status.hpp"
+
 #include <algorithm>
 #include <cstdlib>
 #include <set>
@@ -16,7 +18,8 @@ namespace baton::notify {
 namespace {
 
 bool IsTerminal(const std::string& s) {
-  return s == "successful" || s == "failed" || s == "error" || s == "canceled";
+  auto st = ParseJobStatus(s);
+  return st && IsFinished(*st);
 }
 
 // Templates attached with `kind` to any of the owners.

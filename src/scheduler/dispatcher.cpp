@@ -1,5 +1,7 @@
 #include "scheduler/dispatcher.hpp"
 
+#include "store/job_status_sql.hpp"
+
 #include <signal.h>
 
 #include <algorithm>
@@ -206,9 +208,10 @@ void Dispatcher::Pass() {
   bool again = false;
   if (workflow_manager_) again = workflow_manager_->Pass();
   // Cancel requests: jobs not handed to a worker end at once; running ones are told to stop.
-  auto cancels = c.Query(
-      "SELECT id, type FROM unified_jobs WHERE cancel_requested = 1 AND status IN ('new', "
-      "'pending', 'waiting', 'running')");
+  static const std::string cancels_sql =
+      "SELECT id, type FROM unified_jobs WHERE cancel_requested = 1 AND status IN " +
+      store::ActiveStatusList();
+  auto cancels = c.Query(cancels_sql);
   for (auto& r : cancels.rows) {
     int64_t id = store::AsInt(r[0]);
     std::lock_guard<std::mutex> lock(mu_);
@@ -216,10 +219,12 @@ void Dispatcher::Pass() {
     if (it != running_.end()) {
       it->second->cancel = true;
     } else if (runners_.count(store::AsString(r[1]))) {
-      c.Exec(
+      // Not handed to a worker: new, pending or waiting.
+      static const std::string cancel_sql =
           "UPDATE unified_jobs SET status = 'canceled', failed = 1, finished = ?, modified = ? "
-          "WHERE id = ? AND status IN ('new', 'pending', 'waiting')",
-          {now, now, id});
+          "WHERE id = ? AND status IN " +
+          store::StatusList({JobStatus::kNew, JobStatus::kPending, JobStatus::kWaiting});
+      c.Exec(cancel_sql, {now, now, id});
     }
   }
 
@@ -262,7 +267,7 @@ void Dispatcher::Pass() {
         auto dep =
             c.Query("SELECT status, name, type FROM unified_jobs WHERE id = ?", {*dependency});
         std::string st = dep.empty() ? "" : store::AsString(dep.rows[0][0]);
-        if (st == "failed" || st == "error" || st == "canceled" || dep.empty()) {
+        if (auto status = ParseJobStatus(st); dep.empty() || (status && IsFailLike(*status))) {
           std::string why = dep.empty()
                                 ? "The project update this job waited for is gone."
                                 : PreviousTaskFailed(store::AsString(dep.rows[0][2]),
@@ -316,10 +321,12 @@ std::optional<int64_t> Dispatcher::ProcessDependencies(int64_t job_id,
   if (!proj.empty() && !store::AsString(proj.rows[0][0]).empty() &&
       store::AsInt(proj.rows[0][1]) != 0) {
     // An update already under way serves this job too.
-    dep = c.QueryInt(
+    static const std::string under_way_sql =
         "SELECT id FROM unified_jobs WHERE type = 'project_update' AND project_id = ? AND status "
-        "IN ('pending', 'waiting', 'running') ORDER BY id DESC LIMIT 1",
-        {*project_id});
+        "IN " +
+        store::StatusList({JobStatus::kPending, JobStatus::kWaiting, JobStatus::kRunning}) +
+        " ORDER BY id DESC LIMIT 1";
+    dep = c.QueryInt(under_way_sql, {*project_id});
     if (!dep) {
       // AWX's should_update_related_project: no update yet, the last one failed, or it is
       // older than the cache timeout.

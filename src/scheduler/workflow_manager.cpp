@@ -1,5 +1,7 @@
 #include "scheduler/workflow_manager.hpp"
 
+#include "store/job_status_sql.hpp"
+
 #include <cmath>
 #include <map>
 #include <string_view>
@@ -216,18 +218,20 @@ bool WorkflowManager::Advance(store::Connection& c, int64_t wj, bool cancel_requ
   // EX-16.2: the jobs of a canceled workflow job are told to cancel (the dispatcher stops the
   // ones it runs, a nested workflow job cancels its own jobs, an approval ends canceled).
   for (engine::NodeId n : d.cancel) {
-    auto job = c.Query(
+    static const std::string active_job_sql =
         "SELECT j.id, j.type FROM workflow_job_nodes n JOIN unified_jobs j ON j.id = n.job_id "
-        "WHERE n.id = ? AND j.status IN ('new', 'pending', 'waiting', 'running')",
-        {n});
+        "WHERE n.id = ? AND j.status IN " +
+        store::ActiveStatusList();
+    auto job = c.Query(active_job_sql, {n});
     if (job.empty()) continue;
     int64_t id = store::AsInt(job.rows[0][0]);
     if (store::AsString(job.rows[0][1]) == "workflow_approval") {
-      changed |= c.Exec(
-                     "UPDATE unified_jobs SET status = 'canceled', failed = 1, finished = ?, "
-                     "modified = ?, canceled_on = COALESCE(canceled_on, ?), cancel_requested = 1 "
-                     "WHERE id = ? AND status IN ('new', 'pending')",
-                     {iso, iso, iso, id}) > 0;
+      static const std::string cancel_approval_sql =
+          "UPDATE unified_jobs SET status = 'canceled', failed = 1, finished = ?, modified = ?, "
+          "canceled_on = COALESCE(canceled_on, ?), cancel_requested = 1 WHERE id = ? AND status "
+          "IN " +
+          store::StatusList({JobStatus::kNew, JobStatus::kPending});
+      changed |= c.Exec(cancel_approval_sql, {iso, iso, iso, id}) > 0;
     } else {
       changed |= c.Exec(
                      "UPDATE unified_jobs SET cancel_requested = 1, canceled_on = "

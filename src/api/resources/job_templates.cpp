@@ -10,6 +10,7 @@
 #include "api/resources/unified_jobs.hpp"
 #include "api/resources/webhooks.hpp"
 #include "runner/project_update.hpp"
+#include "store/job_status_sql.hpp"
 
 namespace baton::api {
 namespace {
@@ -308,8 +309,7 @@ void Decorate(Ctx& ctx, const Obj& stale, json::object& out, bool) {
   }
   if (!last && rows.size() == 10) {
     auto fin = ctx.db.Query(
-        kCols +
-            "AND status NOT IN ('new', 'pending', 'waiting', 'running') ORDER BY id DESC LIMIT 1",
+        kCols + "AND status NOT IN " + store::ActiveStatusList() + " ORDER BY id DESC LIMIT 1",
         {id});
     if (!fin.empty()) last = fin.rows[0];
   }

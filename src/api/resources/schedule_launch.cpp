@@ -8,6 +8,7 @@
 #include "api/resources/workflow_graph.hpp"
 #include "api/resources/workflow_launch.hpp"
 #include "core/secrets.hpp"
+#include "store/job_status_sql.hpp"
 
 namespace baton::api {
 namespace {
@@ -40,9 +41,12 @@ void MarkScheduled(Ctx& ctx, int64_t job, int64_t schedule) {
 // Blocked while SCHEDULE_MAX_JOBS jobs of the template are queued or running (AWX's
 // cache_timeout_blocked of job and workflow job templates).
 bool TooManyQueued(Ctx& ctx, const char* column, int64_t ujt) {
+  // AWX counts pending, waiting and running jobs here, not new ones.
+  static const std::string queued =
+      store::StatusList({JobStatus::kPending, JobStatus::kWaiting, JobStatus::kRunning});
   return ctx.db
              .QueryInt("SELECT COUNT(*) FROM unified_jobs WHERE " + std::string(column) +
-                           " = ? AND status IN ('pending', 'waiting', 'running')",
+                           " = ? AND status IN " + queued,
                        {ujt})
              .value_or(0) >= kScheduleMaxJobs;
 }

@@ -7,7 +7,7 @@
 // prompts go through the template's acceptance rules: rejected ones are dropped and logged, as
 // AWX does. A job whose credentials need launch passwords is created `failed` with AWX's
 // explanation. Launches AWX skips are Errors (no job): a job or workflow job template with
-// SCHEDULE_MAX_JOBS (10) jobs pending or waiting (workflow jobs: or running), a project or
+// SCHEDULE_MAX_JOBS (10) jobs pending, waiting or running, a project or
 // inventory source updated within its cache timeout.
 #pragma once
 #include "api/context.hpp"

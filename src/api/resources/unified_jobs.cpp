@@ -1,5 +1,7 @@
 #include "api/resources/unified_jobs.hpp"
 
+#include "store/job_status_sql.hpp"
+
 #include "domain/rrule.hpp"
 #include "runner/job_runner.hpp"
 
@@ -27,10 +29,6 @@ void InsertAfterKey(json::object& out, std::string_view after,
 
 }  // namespace
 
-bool IsActiveStatus(std::string_view s) {
-  return s == "new" || s == "pending" || s == "waiting" || s == "running";
-}
-
 std::vector<FieldDef> UnifiedJobFields() {
   auto ro = [](FieldDef f) {
     f.read_only = true;
@@ -41,9 +39,7 @@ std::vector<FieldDef> UnifiedJobFields() {
                  "sync", "scm"})
     launch_type.choices.emplace_back(v, v);
   FieldDef status = ro(F("status", FieldType::kChoice));
-  for (auto v :
-       {"new", "pending", "waiting", "running", "successful", "failed", "error", "canceled"})
-    status.choices.emplace_back(v, v);
+  for (JobStatus v : kJobStatuses) status.choices.emplace_back(ToString(v), ToString(v));
   FieldDef ujt = ro(F("unified_job_template", FieldType::kInt));
   ujt.column = "unified_job_template_id";
   ujt.nullable = true;
@@ -304,8 +300,7 @@ ActionDef StdoutAction(std::string resource) {
 
 Status CheckNoActiveJobs(Ctx& ctx, std::string_view column, int64_t id) {
   auto active = ctx.db.Query("SELECT id, type FROM unified_jobs WHERE " + std::string(column) +
-                                 " = ? AND status IN ('new', 'pending', 'waiting', 'running') "
-                                 "ORDER BY id",
+                                 " = ? AND status IN " + store::ActiveStatusList() + " ORDER BY id",
                              {id});
   if (active.empty()) return OkStatus();
   json::array jobs;

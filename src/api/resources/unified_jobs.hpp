@@ -3,6 +3,7 @@
 // job event and host summary resources share.
 #pragma once
 #include <initializer_list>
+#include "core/job_status.hpp"
 
 #include "api/resources/common.hpp"
 
@@ -26,7 +27,6 @@ ActionDef StdoutAction(std::string resource);
 Status CheckNoActiveJobs(Ctx& ctx, std::string_view column, int64_t id);
 // 403 "Cannot delete running job resource." for active jobs.
 Status CheckDeletableJob(Ctx& ctx, const Obj& job);
-bool IsActiveStatus(std::string_view status);
 
 // Rebuilds `o` with the keys of `order` first (those present, in that order), then every other
 // key in its current order. Used to put computed fields at AWX's positions.

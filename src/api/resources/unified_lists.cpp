@@ -144,8 +144,8 @@ void RegisterUnifiedLists() {
     d.search_fields = {"name", "description", "playbook"};
     d.fields = NamedFields();
     FieldDef status = F("status", FieldType::kChoice);
-    for (auto s : {"new", "pending", "waiting", "running", "successful", "failed", "error",
-                   "canceled", "never updated", "ok", "missing", "none", "updating"})
+    for (JobStatus s : kJobStatuses) status.choices.emplace_back(ToString(s), ToString(s));
+    for (auto s : {"never updated", "ok", "missing", "none", "updating"})
       status.choices.emplace_back(s, s);
     for (auto f : {TypeField(), Fk("organization", "organizations"), status, Dt("last_job_run"),
                    Bool("last_job_failed"), Dt("next_job_run"),

@@ -44,7 +44,8 @@ bool MayApprove(Ctx& ctx, const Obj& ap) {
 }
 
 bool ActiveStatus(std::string_view s) {
-  return s == "pending" || s == "waiting" || s == "running";
+  auto st = ParseJobStatus(s);
+  return st && BlocksDeletion(*st);
 }
 
 // RB-18: superusers only, never while pending or while its workflow job runs.

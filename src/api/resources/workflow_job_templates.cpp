@@ -12,6 +12,7 @@
 #include "api/resources/workflow_graph.hpp"
 #include "api/resources/workflow_launch.hpp"
 #include "core/crypto.hpp"
+#include "store/job_status_sql.hpp"
 
 namespace baton::api {
 namespace {
@@ -199,8 +200,7 @@ void DecorateJobs(Ctx& ctx, int64_t id, json::object& out) {
   }
   if (!last && rows.size() == 10) {
     auto fin = ctx.db.Query(
-        kCols +
-            "AND status NOT IN ('new', 'pending', 'waiting', 'running') ORDER BY id DESC LIMIT 1",
+        kCols + "AND status NOT IN " + store::ActiveStatusList() + " ORDER BY id DESC LIMIT 1",
         {id});
     if (!fin.empty()) last = fin.rows[0];
   }

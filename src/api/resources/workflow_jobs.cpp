@@ -11,6 +11,7 @@
 #include "api/resources/workflow_launch.hpp"
 #include "domain/prompts.hpp"
 #include "domain/survey.hpp"
+#include "store/job_status_sql.hpp"
 
 namespace baton::api {
 
@@ -109,7 +110,8 @@ std::optional<int64_t> ExistingJt(Ctx& ctx, const Obj& wj) {
 }
 
 bool ActiveStatus(std::string_view s) {
-  return s == "pending" || s == "waiting" || s == "running";
+  auto st = ParseJobStatus(s);
+  return st && BlocksDeletion(*st);
 }
 
 // RB-18 (the permission part): superusers; workflow_admin_role on the organization of the
@@ -296,11 +298,13 @@ ActionDef WorkflowCancelAction() {
         "modified = ? WHERE id = ?",
         {now, now, req.ids[0]});
     // Never started: canceled at once (the manager finishes running ones).
-    if (status == "new" || status == "pending")
-      ctx.db.Exec(
+    if (auto st = ParseJobStatus(status); st == JobStatus::kNew || st == JobStatus::kPending) {
+      static const std::string sql =
           "UPDATE unified_jobs SET status = 'canceled', failed = 1, finished = ? WHERE id = ? "
-          "AND status IN ('new', 'pending')",
-          {now, req.ids[0]});
+          "AND status IN " +
+          store::StatusList({JobStatus::kNew, JobStatus::kPending});
+      ctx.db.Exec(sql, {now, req.ids[0]});
+    }
     tx.Commit();
     ctx.wake = true;
     return Reply::Empty(202);
