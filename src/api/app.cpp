@@ -2,8 +2,6 @@
 
 #include <boost/asio/post.hpp>
 #include <boost/asio/thread_pool.hpp>
-#include <boost/url/decode_view.hpp>
-#include <boost/url/parse_query.hpp>
 
 #include <atomic>
 #include <chrono>
@@ -20,6 +18,7 @@
 #include "core/crashpoint.hpp"
 #include "core/crypto.hpp"
 #include "core/log.hpp"
+#include "http/url.hpp"
 
 namespace baton::api {
 
@@ -89,43 +88,6 @@ namespace {
 
 bool IsSafe(const std::string& m) {
   return m == "GET" || m == "HEAD" || m == "OPTIONS";
-}
-
-std::string Decode(std::string_view s, bool plus_as_space) {
-  std::string out;
-  out.reserve(s.size());
-  for (size_t i = 0; i < s.size(); ++i) {
-    char c = s[i];
-    if (c == '%' && i + 2 < s.size() && isxdigit(static_cast<unsigned char>(s[i + 1])) &&
-        isxdigit(static_cast<unsigned char>(s[i + 2]))) {
-      out += static_cast<char>(std::stoi(std::string(s.substr(i + 1, 2)), nullptr, 16));
-      i += 2;
-    } else if (c == '+' && plus_as_space) {
-      out += ' ';
-    } else {
-      out += c;
-    }
-  }
-  return out;
-}
-
-QueryParams ParseQuery(std::string_view q) {
-  QueryParams out;
-  size_t pos = 0;
-  while (pos < q.size()) {
-    size_t amp = q.find('&', pos);
-    std::string_view part =
-        q.substr(pos, amp == std::string_view::npos ? std::string_view::npos : amp - pos);
-    if (!part.empty()) {
-      size_t eq = part.find('=');
-      std::string k = Decode(part.substr(0, eq), true);
-      std::string v = eq == std::string_view::npos ? "" : Decode(part.substr(eq + 1), true);
-      out.emplace_back(std::move(k), std::move(v));
-    }
-    if (amp == std::string_view::npos) break;
-    pos = amp + 1;
-  }
-  return out;
 }
 
 http::Response JsonResponse(int status, const json::value& body) {
@@ -200,7 +162,7 @@ http::Response App::Impl::Process(const http::Request& hreq, bool allow_slow, bo
   auto t0 = std::chrono::steady_clock::now();
   http::Response resp;
   const Route* route = nullptr;
-  std::string path = Decode(hreq.path, false);
+  std::string path = http::PercentDecode(hreq.path);
   auto finish = [&](http::Response r) {
     r.Set("X-API-Product-Name", "AWX");
     r.Set("X-API-Product-Version", cfg.product_version);
@@ -302,7 +264,7 @@ http::Response App::Impl::Process(const http::Request& hreq, bool allow_slow, bo
     req.method = method == "HEAD" ? "GET" : method;
     req.path = path;
     req.raw_query = hreq.query;
-    req.query = ParseQuery(hreq.query);
+    req.query = http::ParseQuery(hreq.query);
     req.http = &hreq;
     // Resolve path parameters ({resource} segments) to ids.
     size_t pi = 0;

@@ -4,6 +4,7 @@
 #include "api/list.hpp"
 #include "api/resources/common.hpp"
 #include "core/crypto.hpp"
+#include "http/url.hpp"
 
 namespace baton::api {
 
@@ -50,30 +51,10 @@ std::string LoginForm(const std::string& csrf, const std::string& next, const st
                   "<button type=\"submit\">Log in</button></form>");
 }
 
+// A field of an application/x-www-form-urlencoded body ("" when absent).
 std::string FormValue(const std::string& body, const std::string& key) {
-  size_t pos = 0;
-  while (pos <= body.size()) {
-    size_t amp = body.find('&', pos);
-    std::string part = body.substr(pos, amp == std::string::npos ? std::string::npos : amp - pos);
-    size_t eq = part.find('=');
-    auto decode = [](std::string s) {
-      std::string out;
-      for (size_t i = 0; i < s.size(); ++i) {
-        if (s[i] == '+')
-          out += ' ';
-        else if (s[i] == '%' && i + 2 < s.size()) {
-          out += static_cast<char>(std::stoi(s.substr(i + 1, 2), nullptr, 16));
-          i += 2;
-        } else
-          out += s[i];
-      }
-      return out;
-    };
-    if (decode(part.substr(0, eq)) == key)
-      return eq == std::string::npos ? "" : decode(part.substr(eq + 1));
-    if (amp == std::string::npos) break;
-    pos = amp + 1;
-  }
+  for (auto& [k, v] : http::ParseQuery(body))
+    if (k == key) return v;
   return "";
 }
 
