@@ -2,6 +2,7 @@
 
 #include "api/model.hpp"
 #include "api/registry.hpp"
+#include "api/routes.hpp"
 
 namespace baton::api {
 

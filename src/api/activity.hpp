@@ -18,6 +18,5 @@ void RecordActivity(Ctx& ctx, std::string_view operation, const ActivityObject& 
                     std::string_view relationship = "");
 
 // Registers the activity_stream resource and the per-object activity_stream/ sub-lists.
-void RegisterActivityStream();
 
 }  // namespace baton::api

@@ -15,6 +15,7 @@
 #include "api/auth.hpp"
 #include "api/options.hpp"
 #include "api/registry.hpp"
+#include "api/routes.hpp"
 #include "core/crashpoint.hpp"
 #include "core/crypto.hpp"
 #include "core/log.hpp"

@@ -25,7 +25,4 @@ class App {
   std::unique_ptr<Impl> impl_;
 };
 
-// Registers every resource and builds the route table (called once by App).
-void BuildRoutes(Router& router);
-
 }  // namespace baton::api

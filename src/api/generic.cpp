@@ -277,42 +277,4 @@ void AddResourceRoutes(Router& router, const ResourceDef& def) {
   }
 }
 
-void RegisterProjects();
-void RegisterLabels();
-void RegisterInventorySources();
-void RegisterJobTemplates();
-void RegisterWorkflowJobs();
-void RegisterWorkflowJobTemplates();
-void RegisterJobs();
-void RegisterUnifiedLists();
-void RegisterSchedules();                // schedules.cpp (issue 6)
-void AddScheduleRoutes(Router& router);  // schedules.cpp: preview/, zoneinfo/
-void RegisterNotificationTemplates();    // notification_templates.cpp (issue 6)
-void RegisterWebhooks();                 // webhooks.cpp (issue 6)
-void RegisterInstanceGroups();           // instance_groups.cpp
-
-void BuildRoutes(Router& router) {
-  auto& reg = Registry::Get();
-  if (reg.All().empty()) {
-    RegisterIdentityResources();
-    RegisterCredentialTypes();
-    RegisterProjects();
-    RegisterLabels();
-    RegisterInventorySources();
-    RegisterJobTemplates();
-    RegisterWorkflowJobs();
-    RegisterWorkflowJobTemplates();
-    RegisterJobs();
-    RegisterUnifiedLists();
-    RegisterSchedules();
-    RegisterNotificationTemplates();
-    RegisterWebhooks();
-    RegisterInstanceGroups();
-    RegisterActivityStream();
-  }
-  for (const auto& def : reg.All()) AddResourceRoutes(router, def);
-  AddScheduleRoutes(router);
-  AddRootRoutes(router);
-}
-
 }  // namespace baton::api

@@ -15,9 +15,4 @@ ActionDef CopyAction(const std::string& resource);
 // Binds `id` once per '?' in `sql`.
 store::Params RepeatParam(const std::string& sql, int64_t id);
 
-// Registration of every resource group (one function per file under api/resources).
-void RegisterIdentityResources();
-void RegisterCredentialTypes();
-void AddRootRoutes(Router& router);
-
 }  // namespace baton::api

@@ -8,8 +8,8 @@
 #include <thread>
 
 #include "api/app.hpp"
-#include "api/resources/schedule_launch.hpp"
-#include "api/resources/workflow_spawn.hpp"
+#include "api/resources/triggers/schedule_launch.hpp"
+#include "api/resources/workflows/workflow_spawn.hpp"
 #include "app/bootstrap.hpp"
 #include "app/demo_data.hpp"
 #include "app/tls.hpp"
@@ -27,7 +27,7 @@
 #include "store/db.hpp"
 
 namespace baton::api {
-// api/resources/inventory_script.cpp: the hosts of an inventory (smart ones through their
+// api/resources/inventory/inventory_script.cpp: the hosts of an inventory (smart ones through their
 // host_filter) for the job runner.
 runner::HostsSqlFn RunnerInventoryHosts(const Config& cfg);
 }  // namespace baton::api

@@ -28,8 +28,8 @@
 namespace baton::scheduler {
 
 // Creates the unified job of a due schedule (implemented above the scheduler, in
-// api/resources/schedule_launch.cpp): a job, sliced workflow job, workflow job, project update
-// or inventory update of the schedule's template with launch_type 'scheduled', schedule_id =
+// api/resources/triggers/schedule_launch.cpp): a job, sliced workflow job, workflow job, project
+// update or inventory update of the schedule's template with launch_type 'scheduled', schedule_id =
 // the schedule and the schedule's prompts applied. Called inside the manager's open transaction
 // on `c`. An Error means no job was made (the manager rolls back what the launcher wrote).
 class ScheduleLauncher {

@@ -21,9 +21,9 @@
 namespace baton::scheduler {
 
 // Creates the unified job of a workflow job node (implemented above the scheduler, in
-// api/resources/workflow_spawn.cpp). Called inside the manager's open transaction on `c`, for a
-// node that has a template, no job and is not do-not-run. The implementation creates the job of
-// the node's template kind (job, project update, inventory update, nested workflow job,
+// api/resources/workflows/workflow_spawn.cpp). Called inside the manager's open transaction on `c`,
+// for a node that has a template, no job and is not do-not-run. The implementation creates the job
+// of the node's template kind (job, project update, inventory update, nested workflow job,
 // approval) with launch_type 'workflow' and source_workflow_job_id = the workflow job, stores
 // the node's ancestor_artifacts, and returns the new job's id; the manager links it to the node.
 // When a start check fails (EX-10.3: recursion, missing project or inventory, manual credential

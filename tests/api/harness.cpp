@@ -6,8 +6,8 @@
 
 #include <stdexcept>
 
-#include "api/resources/schedule_launch.hpp"
-#include "api/resources/workflow_spawn.hpp"
+#include "api/resources/triggers/schedule_launch.hpp"
+#include "api/resources/workflows/workflow_spawn.hpp"
 #include "core/secrets.hpp"
 #include "runner/inventory_update.hpp"
 #include "runner/playbook_run.hpp"

@@ -6,7 +6,7 @@
 #include <chrono>
 #include <thread>
 
-#include "api/resources/schedule_launch.hpp"
+#include "api/resources/triggers/schedule_launch.hpp"
 #include "core/secrets.hpp"
 #include "harness.hpp"
 #include "scheduler/schedule_manager.hpp"

@@ -1,7 +1,7 @@
 #include "api/resources/attachments.hpp"
 
-#include "api/resources/credentials.hpp"
-#include "api/resources/workflow_graph.hpp"
+#include "api/resources/credentials/credentials.hpp"
+#include "api/resources/workflows/workflow_graph.hpp"
 #include "core/secrets.hpp"
 
 namespace baton::api {

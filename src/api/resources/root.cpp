@@ -3,29 +3,11 @@
 #include "api/auth.hpp"
 #include "api/list.hpp"
 #include "api/resources/common.hpp"
+#include "api/routes.hpp"
 #include "core/crypto.hpp"
 #include "http/url.hpp"
 
 namespace baton::api {
-
-void RegisterOrganizations();
-void RegisterUsers();
-void RegisterTeams();
-void RegisterRoles();
-void RegisterTokens();
-void RegisterInventories();
-void RegisterCredentials();
-void AddTokenRoutes(Router& router);
-
-void RegisterIdentityResources() {
-  RegisterOrganizations();
-  RegisterUsers();
-  RegisterTeams();
-  RegisterRoles();
-  RegisterTokens();
-  RegisterInventories();
-  RegisterCredentials();
-}
 
 namespace {
 
@@ -265,7 +247,6 @@ void AddRootRoutes(Router& router) {
     r.handlers["GET"] = logout;
     r.handlers["POST"] = logout;
   }
-  AddTokenRoutes(router);
 }
 
 }  // namespace baton::api

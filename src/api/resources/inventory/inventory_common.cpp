@@ -1,0 +1,234 @@
+// Helpers shared by the inventory, host and group resources.
+#include "api/resources/inventory/inventory_common.hpp"
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "api/activity.hpp"
+#include "core/vars.hpp"
+
+namespace baton::api {
+
+std::optional<std::string> InventoryKind(Ctx& ctx, int64_t inventory_id) {
+  return ctx.db.QueryString("SELECT kind FROM inventories WHERE id = ?", {inventory_id});
+}
+
+Result<std::string> InventoryHostsSql(Ctx& ctx, const Obj& inventory, store::Params& p) {
+  if (GetString(inventory, "kind") != "smart") {
+    p.emplace_back(IdOf(inventory));
+    return std::string("t.inventory_id = ?");
+  }
+  auto org = OptIdOf(inventory, "organization");
+  std::string filter = GetString(inventory, "host_filter");
+  if (!org || filter.empty()) return std::string("1=0");
+  store::Params fp;
+  BATON_ASSIGN(std::string f, CompileHostFilter(ctx, filter, fp));
+  p.emplace_back(*org);
+  p.insert(p.end(), fp.begin(), fp.end());
+  // AWX's HostManager: the organization's hosts matching the filter, distinct by name.
+  return "t.id IN (SELECT MIN(sh.id) FROM hosts sh WHERE sh.inventory_id IN (SELECT si.id FROM "
+         "inventories si WHERE si.organization_id = ?) AND sh.id IN (SELECT t.id FROM hosts t "
+         "WHERE " +
+         f + ") GROUP BY sh.name)";
+}
+
+int64_t InventoryTotalHosts(Ctx& ctx, const Obj& inventory) {
+  store::Params p;
+  auto sql = InventoryHostsSql(ctx, inventory, p);
+  if (!sql.ok()) return 0;
+  return ctx.db.QueryInt("SELECT COUNT(*) FROM hosts t WHERE " + sql.value(), p).value_or(0);
+}
+
+int64_t InventoryTotalGroups(Ctx& ctx, const Obj& inventory) {
+  if (GetString(inventory, "kind") == "smart") return 0;
+  return ctx.db.QueryInt("SELECT COUNT(*) FROM groups WHERE inventory_id = ?", {IdOf(inventory)})
+      .value_or(0);
+}
+
+std::pair<int64_t, int64_t> InventorySourceCounts(Ctx& ctx, int64_t inventory_id) {
+  auto rows = ctx.db.Query(
+      "SELECT COUNT(*), COALESCE(SUM(CASE WHEN (SELECT j.failed FROM unified_jobs j WHERE "
+      "j.inventory_source_id = s.id AND j.type = 'inventory_update' ORDER BY j.id DESC LIMIT 1) = "
+      "1 "
+      "THEN 1 ELSE 0 END), 0) FROM inventory_sources s WHERE s.inventory_id = ?",
+      {inventory_id});
+  if (rows.empty()) return {0, 0};
+  return {store::AsInt(rows.rows[0][0]), store::AsInt(rows.rows[0][1])};
+}
+
+std::optional<json::object> InventorySummary(Ctx& ctx, int64_t inventory_id) {
+  auto inv = Load(ctx, Registry::Get().Must("inventories"), inventory_id);
+  if (!inv) return std::nullopt;
+  json::object s{{"id", inventory_id},
+                 {"name", GetString(*inv, "name")},
+                 {"description", GetString(*inv, "description")},
+                 {"has_active_failures", false},
+                 {"total_hosts", InventoryTotalHosts(ctx, *inv)},
+                 {"hosts_with_active_failures", 0},
+                 {"total_groups", InventoryTotalGroups(ctx, *inv)},
+                 {"has_inventory_sources", false},
+                 {"total_inventory_sources", 0},
+                 {"inventory_sources_with_failures", 0}};
+  auto [sources, failing] = InventorySourceCounts(ctx, inventory_id);
+  s["has_inventory_sources"] = sources > 0;
+  s["total_inventory_sources"] = sources;
+  s["inventory_sources_with_failures"] = failing;
+  if (auto org = OptIdOf(*inv, "organization")) s["organization_id"] = *org;
+  s["kind"] = GetString(*inv, "kind");
+  return s;
+}
+
+std::string ReadableInventoriesSql(Ctx& ctx, store::Params& p, std::string_view column) {
+  if (ctx.caller.sees_all()) return "";
+  return HasRoleSql(ctx, "inventory", "read_role", p, column);
+}
+
+Status CheckInventoryHoldsObjects(Ctx& ctx, int64_t inventory_id, std::string_view model) {
+  auto kind = InventoryKind(ctx, inventory_id);
+  if (kind && (*kind == "smart" || *kind == "constructed"))
+    return Error::Body(
+        400, json::object{{"inventory",
+                           json::object{{"detail", "Cannot create " + std::string(model) +
+                                                       " for Smart or Constructed Inventories"}}}});
+  return OkStatus();
+}
+
+bool CanAdminInventory(Ctx& ctx, int64_t inventory_id) {
+  return !ctx.caller.read_only_token && HasRole(ctx, "inventory", inventory_id, "admin_role");
+}
+
+ActionDef VariableDataAction(const std::string& resource) {
+  ActionDef a;
+  a.name = "variable_data";
+  a.methods = {"GET", "PUT", "PATCH"};
+  const ResourceDef& def = Registry::Get().Must(resource);
+  std::string t = def.title;
+  if (!t.empty() && t.back() == 's') t.pop_back();
+  if (resource == "inventories") t = "Inventory";
+  a.title = t + " Variable Data";
+  a.handler = [resource](Ctx& ctx, ApiRequest& req) -> Result<Reply> {
+    const ResourceDef& def = Registry::Get().Must(resource);
+    BATON_ASSIGN(Obj obj, LoadReadable(ctx, def, req.ids[0]));
+    if (req.method != "GET") {
+      // AWX stores json.dumps() of the body.
+      json::object body{{"variables", DumpPy(json::value(req.body))}};
+      BATON_ASSIGN(obj, UpdateObject(ctx, def, obj, body, true));
+    }
+    auto vars = ParseVarsText(GetString(obj, "variables"));
+    if (vars.ok() && vars.value().is_object()) return Reply::Json(vars.value());
+    return Reply::Json(json::object{});
+  };
+  return a;
+}
+
+void InsertAfter(json::object& out, std::string_view after,
+                 std::initializer_list<std::pair<std::string_view, json::value>> fields) {
+  json::object rebuilt(out.storage());
+  rebuilt.reserve(out.size() + fields.size());
+  bool done = false;
+  auto put_fields = [&] {
+    for (const auto& [k, v] : fields) rebuilt[k] = v;
+    done = true;
+  };
+  for (auto& kv : out) {
+    rebuilt[kv.key()] = std::move(kv.value());
+    if (!done && kv.key() == after) put_fields();
+  }
+  if (!done) put_fields();
+  out = std::move(rebuilt);
+}
+
+std::string AncestorsSql() {
+  return "WITH RECURSIVE anc(id) AS (SELECT parent_id FROM group_children WHERE child_id = ? "
+         "UNION SELECT gc.parent_id FROM group_children gc JOIN anc ON gc.child_id = anc.id) "
+         "SELECT id FROM anc";
+}
+
+std::string DescendantsSql() {
+  return "WITH RECURSIVE des(id) AS (SELECT child_id FROM group_children WHERE parent_id = ? "
+         "UNION SELECT gc.child_id FROM group_children gc JOIN des ON gc.parent_id = des.id) "
+         "SELECT id FROM des";
+}
+
+Status DeleteInventoryObject(Ctx& ctx, const std::string& resource, int64_t id) {
+  const ResourceDef& def = Registry::Get().Must(resource);
+  auto obj = Load(ctx, def, id);
+  if (!obj) return OkStatus();
+  json::object changes;
+  for (const char* k : {"name", "description", "inventory", "variables"})
+    if (auto* v = obj->if_contains(k)) changes[k] = *v;
+  changes["id"] = id;
+  RecordActivity(ctx, "delete", {def.type, id, GetString(*obj, "name")}, changes);
+  ctx.db.Exec("DELETE FROM " + def.table + " WHERE id = ?", {id});
+  return OkStatus();
+}
+
+Status DeleteGroupRecursive(Ctx& ctx, int64_t group_id) {
+  // A port of AWX's Group.delete_recursive(): detach the group from its hosts and children;
+  // hosts left in no group and children left without parents go too, recursively.
+  auto inv = ctx.db.QueryInt("SELECT inventory_id FROM groups WHERE id = ?", {group_id});
+  if (!inv) return OkStatus();
+  std::map<int64_t, std::set<int64_t>> group_hosts, host_groups, children, parents;
+  auto gh = ctx.db.Query(
+      "SELECT gh.group_id, gh.host_id FROM group_hosts gh JOIN groups g ON g.id = gh.group_id "
+      "WHERE g.inventory_id = ?",
+      {*inv});
+  for (auto& r : gh.rows) {
+    int64_t g = store::AsInt(r[0]), h = store::AsInt(r[1]);
+    group_hosts[g].insert(h);
+    host_groups[h].insert(g);
+  }
+  auto gc = ctx.db.Query(
+      "SELECT gc.parent_id, gc.child_id FROM group_children gc JOIN groups g ON g.id = "
+      "gc.child_id WHERE g.inventory_id = ?",
+      {*inv});
+  for (auto& r : gc.rows) {
+    int64_t p = store::AsInt(r[0]), c = store::AsInt(r[1]);
+    children[p].insert(c);
+    parents[c].insert(p);
+  }
+  std::vector<int64_t> marked_groups, marked_hosts;
+  auto drop_hosts_of = [&](int64_t g) {
+    for (int64_t h : group_hosts[g]) {
+      host_groups[h].erase(g);
+      if (host_groups[h].empty()) marked_hosts.push_back(h);
+    }
+    group_hosts[g].clear();
+  };
+  drop_hosts_of(group_id);
+  std::vector<std::pair<int64_t, int64_t>> linked;
+  for (int64_t c : children[group_id]) linked.emplace_back(group_id, c);
+  for (size_t i = 0; i < linked.size(); ++i) {
+    auto [parent, g] = linked[i];
+    parents[g].erase(parent);
+    if (!parents[g].empty()) continue;
+    drop_hosts_of(g);
+    for (int64_t c : children[g]) linked.emplace_back(g, c);
+    marked_groups.push_back(g);
+  }
+  for (int64_t g : marked_groups) ctx.db.Exec("DELETE FROM groups WHERE id = ?", {g});
+  for (int64_t h : marked_hosts) ctx.db.Exec("DELETE FROM hosts WHERE id = ?", {h});
+  return OkStatus();
+}
+
+void UseInventoryChildPolicy(ResourceDef& d) {
+  d.read_filter = [](Ctx& ctx, store::Params& p) {
+    return ReadableInventoriesSql(ctx, p, "t.inventory_id");
+  };
+  d.can_add = [](Ctx& ctx, const Obj& data) -> Status {
+    return RequireRole(ctx, "inventory", IdOf(data, "inventory"), "admin_role");
+  };
+  d.can_change = [](Ctx& ctx, const Obj& o, const Obj&) -> Status {
+    return RequireRole(ctx, "inventory", IdOf(o, "inventory"), "admin_role");
+  };
+  d.can_delete = [](Ctx& ctx, const Obj& o) -> Status {
+    return RequireRole(ctx, "inventory", IdOf(o, "inventory"), "admin_role");
+  };
+  d.capabilities = [](Ctx& ctx, const Obj& o) {
+    bool edit = CanAdminInventory(ctx, IdOf(o, "inventory"));
+    return json::object{{"edit", edit}, {"delete", edit}};
+  };
+}
+
+}  // namespace baton::api
