@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <set>
 
+#include "domain/credential_env.hpp"
+
 namespace baton::runner {
 namespace {
 
@@ -10,33 +12,6 @@ namespace {
 constexpr const char* kBecomeMethods[] = {"sudo", "su",    "pbrun",      "pfexec",
                                           "dzdo", "pmrun", "runas",      "enable",
                                           "doas", "ksu",   "machinectl", "sesu"};
-
-// Variables a credential may not set (AWX's ENV_BLOCKLIST plus what the run itself relies on).
-const std::set<std::string>& EnvBlocklist() {
-  static const std::set<std::string> k{"VIRTUAL_ENV",
-                                       "PATH",
-                                       "PYTHONPATH",
-                                       "JOB_ID",
-                                       "INVENTORY_ID",
-                                       "INVENTORY_SOURCE_ID",
-                                       "INVENTORY_UPDATE_ID",
-                                       "AD_HOC_COMMAND_ID",
-                                       "REST_API_URL",
-                                       "REST_API_TOKEN",
-                                       "MAX_EVENT_RES",
-                                       "CALLBACK_QUEUE",
-                                       "CALLBACK_CONNECTION",
-                                       "CACHE",
-                                       "JOB_CALLBACK_DEBUG",
-                                       "INVENTORY_HOSTVARS",
-                                       "AWX_HOST",
-                                       "PROJECT_REVISION",
-                                       "SUPERVISOR_CONFIG_PATH",
-                                       "BATON_JOB_ID",
-                                       "HOME",
-                                       "AWX_PRIVATE_DATA_DIR"};
-  return k;
-}
 
 std::string Str(const json::object& o, std::string_view key) {
   const json::value* v = o.if_contains(key);
@@ -260,8 +235,7 @@ Result<RunPlan> BuildRunPlan(const JobSpec& spec) {
   json::object envvars;
   for (size_t i = 0; i < inj.env.size(); ++i) {
     const auto& [k, v] = inj.env[i];
-    if (EnvBlocklist().count(k) || (k.rfind("ANSIBLE_", 0) == 0 && k.rfind("ANSIBLE_NET", 0) != 0))
-      continue;
+    if (domain::IsIgnoredByRun(k)) continue;
     envvars[k] = v;
     plan.job_env[k] = inj.safe_env[i].second;
   }

@@ -5,6 +5,7 @@
 
 #include "api/model.hpp"
 #include "api/resources/credentials/credentials.hpp"
+#include "domain/credential_env.hpp"
 
 namespace baton::api {
 
@@ -294,28 +295,6 @@ std::vector<std::string> ValidateTypeInputs(const json::object& in) {
 
 namespace {
 
-// Environment variables a credential may never set (AWX ENV_BLOCKLIST).
-const std::set<std::string, std::less<>> kEnvBlocklist = {"VIRTUAL_ENV",
-                                                          "PATH",
-                                                          "PYTHONPATH",
-                                                          "JOB_ID",
-                                                          "INVENTORY_ID",
-                                                          "INVENTORY_SOURCE_ID",
-                                                          "INVENTORY_UPDATE_ID",
-                                                          "AD_HOC_COMMAND_ID",
-                                                          "REST_API_URL",
-                                                          "REST_API_TOKEN",
-                                                          "MAX_EVENT_RES",
-                                                          "CALLBACK_QUEUE",
-                                                          "CALLBACK_CONNECTION",
-                                                          "CACHE",
-                                                          "JOB_CALLBACK_DEBUG",
-                                                          "INVENTORY_HOSTVARS",
-                                                          "AWX_HOST",
-                                                          "PROJECT_REVISION",
-                                                          "SUPERVISOR_CONFIG_PATH",
-                                                          "SUPERVISOR_WEB_CONFIG_PATH"};
-
 bool IsIdentStart(char c) {
   return std::isalpha(static_cast<unsigned char>(c)) || c == '_';
 }
@@ -427,7 +406,7 @@ std::vector<std::string> ValidateTypeInjectors(const json::object& inj,
         if (name.rfind("ANSIBLE_", 0) == 0)
           return {"Environment variable " + name +
                   " may affect Ansible configuration so its use is not allowed in credentials."};
-        if (kEnvBlocklist.count(name))
+        if (domain::IsBlockedCredentialEnv(name))
           return {"Environment variable " + name + " is not allowed to be used in credentials."};
       }
     }

@@ -3,9 +3,9 @@
 // job event and host summary resources share.
 #pragma once
 #include <initializer_list>
-#include "core/job_status.hpp"
 
 #include "api/resources/common.hpp"
+#include "core/job_status.hpp"
 
 namespace baton::api {
 
