@@ -1,8 +1,12 @@
 #include "store/job_status_sql.hpp"
 
-namespace baton::store {
+#include <vector>
 
-std::string StatusList(std::initializer_list<JobStatus> statuses) {
+namespace baton::store {
+namespace {
+
+template <class Range>
+std::string Join(const Range& statuses) {
   std::string out = "(";
   for (JobStatus s : statuses) {
     if (out.size() > 1) out += ", ";
@@ -13,15 +17,18 @@ std::string StatusList(std::initializer_list<JobStatus> statuses) {
   return out + ")";
 }
 
+}  // namespace
+
+std::string StatusList(std::initializer_list<JobStatus> statuses) {
+  return Join(statuses);
+}
+
 const std::string& ActiveStatusList() {
   static const std::string list = [] {
-    std::string out = "(";
+    std::vector<JobStatus> active;
     for (JobStatus s : kJobStatuses)
-      if (IsActive(s)) {
-        if (out.size() > 1) out += ", ";
-        out += "'" + std::string(ToString(s)) + "'";
-      }
-    return out + ")";
+      if (IsActive(s)) active.push_back(s);
+    return Join(active);
   }();
   return list;
 }
