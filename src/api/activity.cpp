@@ -6,7 +6,7 @@
 
 namespace baton::api {
 
-void RecordActivity(Ctx& ctx, std::string_view operation, const ActivityObject& o1,
+void RecordActivity(Session& ctx, std::string_view operation, const ActivityObject& o1,
                     const json::object& changes, const ActivityObject* o2,
                     std::string_view relationship) {
   json::object summary;
@@ -29,7 +29,7 @@ void RecordActivity(Ctx& ctx, std::string_view operation, const ActivityObject& 
 
 namespace {
 
-std::string ReadFilter(Ctx& ctx, store::Params& p) {
+std::string ReadFilter(Session& ctx, store::Params& p) {
   if (ctx.caller.sees_all()) return "";
   std::string out = "t.actor_id = ?";
   p.emplace_back(ctx.caller.id);
@@ -115,7 +115,7 @@ void RegisterActivityStream() {
   d.default_order = {"id"};
   d.read_filter = ReadFilter;
   d.decorate = Decorate;
-  d.capabilities = [](Ctx&, const Obj&) { return json::object{}; };
+  d.capabilities = [](Session&, const Obj&) { return json::object{}; };
   Registry::Get().Add(std::move(d));
 }
 

@@ -13,7 +13,7 @@ struct ActivityObject {
   std::string name;  // snapshot of the identity field, for summaries after deletion
 };
 
-void RecordActivity(Ctx& ctx, std::string_view operation, const ActivityObject& o1,
+void RecordActivity(Session& ctx, std::string_view operation, const ActivityObject& o1,
                     const json::object& changes, const ActivityObject* o2 = nullptr,
                     std::string_view relationship = "");
 

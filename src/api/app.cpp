@@ -13,6 +13,7 @@
 #include <unordered_map>
 
 #include "api/auth.hpp"
+#include "api/error_status.hpp"
 #include "api/options.hpp"
 #include "api/registry.hpp"
 #include "api/routes.hpp"
@@ -99,7 +100,7 @@ http::Response JsonResponse(int status, const json::value& body) {
 }
 
 http::Response ErrorResponse(const Error& e) {
-  return JsonResponse(e.status, e.body);
+  return JsonResponse(HttpStatus(e.code), e.body);
 }
 
 const char* kUnauth =
@@ -230,7 +231,7 @@ http::Response App::Impl::Process(const http::Request& hreq, bool allow_slow, bo
       *needs_slow = true;
       return {};
     }
-    Ctx ctx{conn, auth.caller, cfg, now, &hreq};
+    Ctx ctx{{conn, auth.caller, cfg, now}, &hreq};
     ctx.throttle = cfg.auth_throttle ? &throttle : nullptr;
     auto unauthorized = [&](const char* detail) {
       http::Response r = JsonResponse(401, json::object{{"detail", detail}});

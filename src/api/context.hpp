@@ -5,46 +5,24 @@
 #include <utility>
 #include <vector>
 
-#include "core/clock.hpp"
 #include "core/json.hpp"
 #include "core/result.hpp"
 #include "http/message.hpp"
-#include "rbac/caller.hpp"
-#include "store/db.hpp"
+#include "service/session.hpp"
 
 namespace baton::api {
 
 class AuthThrottle;
 
-struct Config {
-  std::string product_version = "21.14.0";  // X-API-Product-Version
-  std::string server_version = "21.14.0";   // /api/v2/ping/ and /config/
-  std::string data_dir = "./data";
-  std::string node_name = "baton";
-  std::string install_uuid;
-  size_t body_limit = 1 << 20;
-  bool auth_throttle = true;  // failed password checks are throttled (api/auth_throttle.hpp)
-  int session_timeout_seconds = 1800;
-  std::string secret_key;     // 32-byte AES-256-GCM key for secrets at rest (core/secrets.hpp)
-  std::string projects_root;  // DATA_DIR/projects when empty
-  std::function<void()> wake_dispatcher;  // a job became pending or was asked to cancel
-};
+using Config = service::Config;
+using service::Session;
 
-struct Ctx {
-  store::Connection& db;
-  rbac::Caller caller;
-  const Config& cfg;
-  Micros now = 0;
+// A Session (service/session.hpp) plus the HTTP request it serves. Built only by the App for
+// each request; use cases take the Session.
+struct Ctx : Session {
   const http::Request* http = nullptr;
-  // Set by handlers whose answer depends on more than the stored data (e.g. the live elapsed
-  // time of a running job): such answers are not cached.
-  bool no_cache = false;
-  // Set by handlers that made a job pending or asked one to cancel: the dispatcher is woken
-  // once the request's transaction is committed.
-  bool wake = false;
   // Failed password checks of this App (api/auth_throttle.hpp); null in contexts without one.
   AuthThrottle* throttle = nullptr;
-  std::string now_iso() const { return FormatIso(now); }
 };
 
 using QueryParams = std::vector<std::pair<std::string, std::string>>;

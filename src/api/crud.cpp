@@ -215,7 +215,7 @@ void Changes(const ResourceDef& def, const Obj& before, const Obj& after, json::
 
 }  // namespace
 
-Status CheckWriteScope(Ctx& ctx) {
+Status CheckWriteScope(Session& ctx) {
   if (ctx.caller.read_only_token) return Error::Forbidden();
   return OkStatus();
 }
@@ -245,7 +245,7 @@ std::string IdentityOf(const ResourceDef& def, const Obj& obj) {
   return "";
 }
 
-Status CheckFkExists(Ctx& ctx, const FieldDef& f, const json::value& v, FieldErrors& errs) {
+Status CheckFkExists(Session& ctx, const FieldDef& f, const json::value& v, FieldErrors& errs) {
   if (f.type != FieldType::kFk || v.is_null()) return OkStatus();
   const ResourceDef* target = Registry::Get().Find(f.fk);
   if (!target) return OkStatus();
@@ -255,7 +255,7 @@ Status CheckFkExists(Ctx& ctx, const FieldDef& f, const json::value& v, FieldErr
   return OkStatus();
 }
 
-Result<Obj> CoerceFields(Ctx& ctx, const ResourceDef& def, const json::object& body,
+Result<Obj> CoerceFields(Session& ctx, const ResourceDef& def, const json::object& body,
                          const Obj* existing, bool partial) {
   FieldErrors errs;
   Obj values;
@@ -281,7 +281,7 @@ Result<Obj> CoerceFields(Ctx& ctx, const ResourceDef& def, const json::object& b
   return values;
 }
 
-Status CheckUniques(Ctx& ctx, const ResourceDef& def, const Obj& values, int64_t self_id) {
+Status CheckUniques(Session& ctx, const ResourceDef& def, const Obj& values, int64_t self_id) {
   for (const auto& u : def.uniques) {
     std::string where;
     store::Params p;
@@ -404,13 +404,13 @@ Result<Obj> UpdateObject(Ctx& ctx, const ResourceDef& def, const Obj& existing,
   return std::move(*after);
 }
 
-Status DeleteObject(Ctx& ctx, const ResourceDef& def, const Obj& obj) {
+Status DeleteObject(Session& ctx, const ResourceDef& def, const Obj& obj) {
   BATON_TRY(CheckWriteScope(ctx));
   if (def.can_delete) BATON_TRY(def.can_delete(ctx, obj));
   return RemoveObject(ctx, def, obj);
 }
 
-Status RemoveObject(Ctx& ctx, const ResourceDef& def, const Obj& obj) {
+Status RemoveObject(Session& ctx, const ResourceDef& def, const Obj& obj) {
   store::Tx tx(ctx.db);
   if (def.before_delete) BATON_TRY(def.before_delete(ctx, obj));
   int64_t id = IdOf(obj);

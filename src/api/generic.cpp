@@ -15,7 +15,7 @@ store::Params RepeatParam(const std::string& sql, int64_t id) {
   return p;
 }
 
-std::string NamedUrl(Ctx& ctx, const ResourceDef& def, const Obj& obj) {
+std::string NamedUrl(Session& ctx, const ResourceDef& def, const Obj& obj) {
   if (def.named_url_format.empty()) return "";
   std::string out;
   const std::string& fmt = def.named_url_format;
@@ -94,7 +94,7 @@ Result<Reply> AttachOrDetach(Ctx& ctx, ApiRequest& req, const ResourceDef& paren
     return Error::Msg("\"id\" field must be an integer.");
   bool detach = req.body.contains("disassociate");
   if (!ctx.db.QueryInt("SELECT 1 FROM " + child.table + " WHERE id = ?", {child_id}))
-    return Error::Detail(400, child.model + " matching query does not exist.");
+    return Error::Detail(ErrorCode::kInvalid, child.model + " matching query does not exist.");
   BATON_TRY(CheckWriteScope(ctx));
   if (sl.can_attach_fn) {
     BATON_TRY(sl.can_attach_fn(ctx, parent_id, child_id, detach));

@@ -7,7 +7,7 @@ namespace baton::api {
 
 void AddResourceRoutes(Router& router, const ResourceDef& def);
 // The object's named URL (contract §14), or "" when the resource has none.
-std::string NamedUrl(Ctx& ctx, const ResourceDef& def, const Obj& obj);
+std::string NamedUrl(Session& ctx, const ResourceDef& def, const Obj& obj);
 // Detail representation incl. related.named_url (detail GET and create responses).
 json::object SerializeDetail(Ctx& ctx, const ResourceDef& def, const Obj& obj);
 // The copy/ action of a resource (GET {"can_copy"}, POST {"name"} -> 201 new object).

@@ -75,11 +75,11 @@ Result<Reply> ListObjects(Ctx& ctx, ApiRequest& req, const ResourceDef& def,
       int64_t n = 0;
       auto r = std::from_chars(pg->data(), pg->data() + pg->size(), n);
       if (r.ec != std::errc() || r.ptr != pg->data() + pg->size() || n < 1)
-        return Error::Detail(404, "Invalid page.");
+        return Error::Detail(ErrorCode::kNotFound, "Invalid page.");
       page = n;
     }
   }
-  if (page > pages) return Error::Detail(404, "Invalid page.");
+  if (page > pages) return Error::Detail(ErrorCode::kNotFound, "Invalid page.");
   auto objs = LoadWhere(ctx, def, where + (fs.where.empty() && where.empty() ? "" : ""), params,
                         fs.order, page_size, (page - 1) * page_size);
   // One arena for the whole page: hundreds of small objects without a malloc each.

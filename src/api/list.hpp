@@ -16,7 +16,7 @@ struct FilterSql {
 
 // Compiles the query string filters and ordering of a list of `def`. Errors are 400/403 with
 // {"detail": ...} bodies as AWX gives them.
-Result<FilterSql> CompileListQuery(Ctx& ctx, const ResourceDef& def, const QueryParams& query);
+Result<FilterSql> CompileListQuery(Session& ctx, const ResourceDef& def, const QueryParams& query);
 
 // Serves a paginated list of `def` restricted by `scope` (predicate on alias t, with its params)
 // and, unless `apply_read_filter` is false (the scope already encodes visibility), by the

@@ -63,7 +63,7 @@ std::string LikeEscape(std::string_view v) {
 }
 
 Error Bad(std::string msg) {
-  return Error::Detail(400, msg);
+  return Error::Detail(ErrorCode::kInvalid, msg);
 }
 
 std::optional<bool> ParseBool(std::string_view v) {
@@ -128,7 +128,7 @@ Result<store::Value> Convert(const ResourceDef& def, const FieldDef& f, const st
 }
 
 struct Compiler {
-  Ctx& ctx;
+  Session& ctx;
   int alias_n = 0;
 
   std::string NextAlias() { return "t" + std::to_string(++alias_n); }
@@ -147,9 +147,9 @@ struct Compiler {
     for (unsigned char c : head)
       if (c >= 0x80) return Bad("Field names must be ASCII: " + head);
     if (kForbidden.count(head))
-      return Error::Detail(403, "Filtering on " + head + " is not allowed.");
+      return Error::Detail(ErrorCode::kForbidden, "Filtering on " + head + " is not allowed.");
     if (head == "inputs" && def.type == "credential")
-      return Error::Detail(403, "Filtering on password fields is not allowed.");
+      return Error::Detail(ErrorCode::kForbidden, "Filtering on password fields is not allowed.");
     std::string key = def.name + "." + head;
     const FieldDef* f = def.Field(head == "pk" ? "id" : head);
     const RelationDef* rel = f ? nullptr : def.Relation(head);
@@ -347,7 +347,7 @@ struct Compiler {
   Result<std::string> OrderExpr(const ResourceDef& def, const std::string& a,
                                 const std::vector<std::string>& parts, size_t i) {
     if (kForbidden.count(parts[i]))
-      return Error::Detail(403, "Filtering on " + parts[i] + " is not allowed.");
+      return Error::Detail(ErrorCode::kForbidden, "Filtering on " + parts[i] + " is not allowed.");
     const FieldDef* f = def.Field(parts[i] == "pk" ? "id" : parts[i]);
     if (!f || f->column.empty()) return Bad(def.model + " has no field named '" + parts[i] + "'");
     if (i + 1 == parts.size()) return a + "." + f->column;
@@ -364,7 +364,7 @@ struct Compiler {
 
 }  // namespace
 
-Result<FilterSql> CompileListQuery(Ctx& ctx, const ResourceDef& def, const QueryParams& query) {
+Result<FilterSql> CompileListQuery(Session& ctx, const ResourceDef& def, const QueryParams& query) {
   Compiler c{ctx};
   FilterSql out;
   std::vector<std::string> ands;

@@ -57,7 +57,7 @@ Obj RowToObj(const ResourceDef& def, const store::Rows& rows, size_t i) {
   return o;
 }
 
-std::vector<Obj> LoadWhere(Ctx& ctx, const ResourceDef& def, const std::string& where,
+std::vector<Obj> LoadWhere(Session& ctx, const ResourceDef& def, const std::string& where,
                            const store::Params& params, const std::string& order, int64_t limit,
                            int64_t offset) {
   std::string sql = "SELECT " + SelectColumns(def) + " FROM " + def.table + " t";
@@ -71,13 +71,13 @@ std::vector<Obj> LoadWhere(Ctx& ctx, const ResourceDef& def, const std::string& 
   return out;
 }
 
-std::optional<Obj> Load(Ctx& ctx, const ResourceDef& def, int64_t id) {
+std::optional<Obj> Load(Session& ctx, const ResourceDef& def, int64_t id) {
   auto v = LoadWhere(ctx, def, "t.id = ?", {id}, "");
   if (v.empty()) return std::nullopt;
   return std::move(v[0]);
 }
 
-bool CanRead(Ctx& ctx, const ResourceDef& def, int64_t id) {
+bool CanRead(Session& ctx, const ResourceDef& def, int64_t id) {
   if (!def.read_filter) return true;
   store::Params p;
   std::string f = def.read_filter(ctx, p);
@@ -87,7 +87,7 @@ bool CanRead(Ctx& ctx, const ResourceDef& def, int64_t id) {
       .has_value();
 }
 
-Result<Obj> LoadReadable(Ctx& ctx, const ResourceDef& def, int64_t id) {
+Result<Obj> LoadReadable(Session& ctx, const ResourceDef& def, int64_t id) {
   auto o = Load(ctx, def, id);
   if (!o) return Error::NotFound();
   if (!CanRead(ctx, def, id)) return Error::Forbidden();
@@ -141,7 +141,7 @@ std::optional<int64_t> OptIdOf(const Obj& o, std::string_view key) {
   return std::nullopt;
 }
 
-std::optional<json::object> BasicSummary(Ctx& ctx, std::string_view res, int64_t id) {
+std::optional<json::object> BasicSummary(Session& ctx, std::string_view res, int64_t id) {
   const auto* def = Registry::Get().Find(res);
   if (!def) return std::nullopt;
   bool has_desc = def->Field("description") != nullptr;
@@ -156,7 +156,7 @@ std::optional<json::object> BasicSummary(Ctx& ctx, std::string_view res, int64_t
   return s;
 }
 
-std::optional<json::object> UserSummary(Ctx& ctx, int64_t id) {
+std::optional<json::object> UserSummary(Session& ctx, int64_t id) {
   auto rows =
       ctx.db.Query("SELECT id, username, first_name, last_name FROM users WHERE id = ?", {id});
   if (rows.empty()) return std::nullopt;
@@ -166,7 +166,7 @@ std::optional<json::object> UserSummary(Ctx& ctx, int64_t id) {
                       {"last_name", store::AsString(rows.rows[0][3])}};
 }
 
-void AddCreatedModifiedBy(Ctx& ctx, const Obj& obj, json::object& out) {
+void AddCreatedModifiedBy(Session& ctx, const Obj& obj, json::object& out) {
   for (const char* k : {"created_by", "modified_by"}) {
     auto id = OptIdOf(obj, k);
     if (!id) continue;
@@ -177,7 +177,7 @@ void AddCreatedModifiedBy(Ctx& ctx, const Obj& obj, json::object& out) {
   }
 }
 
-json::object ObjectRolesSummary(Ctx& ctx, std::string_view ct, int64_t id) {
+json::object ObjectRolesSummary(Session& ctx, std::string_view ct, int64_t id) {
   json::object out;
   auto rows =
       ctx.db.Query("SELECT id, role_field FROM roles WHERE content_type = ? AND object_id = ?",
@@ -197,7 +197,7 @@ json::object ObjectRolesSummary(Ctx& ctx, std::string_view ct, int64_t id) {
   return out;
 }
 
-json::object DefaultCapabilities(Ctx& ctx, const ResourceDef& def, const Obj& obj) {
+json::object DefaultCapabilities(Session& ctx, const ResourceDef& def, const Obj& obj) {
   json::object caps;
   static const Obj kEmpty;
   if (def.editable)

@@ -13,15 +13,15 @@ std::string SelectColumns(const ResourceDef& def, std::string_view alias = "t");
 // Converts row `i` of a result set selected with SelectColumns into stored values.
 Obj RowToObj(const ResourceDef& def, const store::Rows& rows, size_t i);
 
-std::optional<Obj> Load(Ctx& ctx, const ResourceDef& def, int64_t id);
-std::vector<Obj> LoadWhere(Ctx& ctx, const ResourceDef& def, const std::string& where,
+std::optional<Obj> Load(Session& ctx, const ResourceDef& def, int64_t id);
+std::vector<Obj> LoadWhere(Session& ctx, const ResourceDef& def, const std::string& where,
                            const store::Params& params, const std::string& order = "t.id",
                            int64_t limit = -1, int64_t offset = 0);
 
 // May the caller read object `id` (per def.read_filter)?
-bool CanRead(Ctx& ctx, const ResourceDef& def, int64_t id);
+bool CanRead(Session& ctx, const ResourceDef& def, int64_t id);
 // Loads an object for a detail view: 404 when missing, 403 when not readable.
-Result<Obj> LoadReadable(Ctx& ctx, const ResourceDef& def, int64_t id);
+Result<Obj> LoadReadable(Session& ctx, const ResourceDef& def, int64_t id);
 
 // The AWX envelope (id, type, url, related, summary_fields, created, modified, fields...).
 // `sp` is the memory resource of the result (lists use one arena per page).
@@ -32,15 +32,15 @@ json::object Serialize(Ctx& ctx, const ResourceDef& def, const Obj& obj, bool de
 int64_t IdOf(const Obj& o, std::string_view key = "id");
 std::optional<int64_t> OptIdOf(const Obj& o, std::string_view key);
 // {id, name, description} summary of object `id` of resource `res` (nullopt when missing).
-std::optional<json::object> BasicSummary(Ctx& ctx, std::string_view res, int64_t id);
+std::optional<json::object> BasicSummary(Session& ctx, std::string_view res, int64_t id);
 // {id, username, first_name, last_name}.
-std::optional<json::object> UserSummary(Ctx& ctx, int64_t id);
+std::optional<json::object> UserSummary(Session& ctx, int64_t id);
 // Adds related.created_by/modified_by and their summaries when known.
-void AddCreatedModifiedBy(Ctx& ctx, const Obj& obj, json::object& out);
+void AddCreatedModifiedBy(Session& ctx, const Obj& obj, json::object& out);
 // summary_fields.object_roles for an object with roles.
-json::object ObjectRolesSummary(Ctx& ctx, std::string_view content_type, int64_t id);
+json::object ObjectRolesSummary(Session& ctx, std::string_view content_type, int64_t id);
 // Default user_capabilities from the policies.
-json::object DefaultCapabilities(Ctx& ctx, const ResourceDef& def, const Obj& obj);
+json::object DefaultCapabilities(Session& ctx, const ResourceDef& def, const Obj& obj);
 
 json::object& RelatedOf(json::object& out);
 json::object& SummaryOf(json::object& out);

@@ -142,7 +142,7 @@ json::object FieldMeta(const ResourceDef& def, const FieldDef& f, bool for_write
   return m;
 }
 
-Result<json::object> RouteOptions(Ctx& ctx, const Route& route, const ApiRequest& req) {
+Result<json::object> RouteOptions(Session& ctx, const Route& route, const ApiRequest& req) {
   json::object out;
   out["name"] = route.title.empty() ? "API" : route.title;
   out["description"] = "";

@@ -5,7 +5,7 @@
 
 namespace baton::api {
 
-Result<json::object> RouteOptions(Ctx& ctx, const Route& route, const ApiRequest& req);
+Result<json::object> RouteOptions(Session& ctx, const Route& route, const ApiRequest& req);
 json::object FieldMeta(const ResourceDef& def, const FieldDef& f, bool for_write);
 
 }  // namespace baton::api

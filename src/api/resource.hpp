@@ -76,19 +76,19 @@ struct SubListDef {
   // The parent FK injected into a created child, e.g. {"organization", parent id}.
   std::string inject_field;
   // Attach/detach a child; both run inside a transaction after the generic checks.
-  std::function<Status(Ctx&, int64_t parent, int64_t child)> attach;
-  std::function<Status(Ctx&, int64_t parent, int64_t child)> detach;
+  std::function<Status(Session&, int64_t parent, int64_t child)> attach;
+  std::function<Status(Session&, int64_t parent, int64_t child)> detach;
   // Runs after a child was created through this sub-list (e.g. add the new user as a member).
-  std::function<Status(Ctx&, int64_t parent, int64_t child)> after_create;
+  std::function<Status(Session&, int64_t parent, int64_t child)> after_create;
   // Permission to attach/detach (default: change on the parent).
-  std::function<Status(Ctx&, int64_t parent, int64_t child, bool detach)> can_attach_fn;
+  std::function<Status(Session&, int64_t parent, int64_t child, bool detach)> can_attach_fn;
   // Dynamic selection replacing `filter` (e.g. a smart inventory's hosts): a predicate on alias
   // t for the parent object, with its parameters. Reading the parent then suffices to read the
   // listed children (the children's read filter is not applied), as in AWX's custom querysets.
-  std::function<Result<std::string>(Ctx&, const json::object& parent, store::Params&)> scope;
+  std::function<Result<std::string>(Session&, const json::object& parent, store::Params&)> scope;
   // Runs before a child is created through this sub-list: may complete the body (e.g. with the
   // parent group's inventory), or return the id of an existing child to attach instead.
-  std::function<Result<std::optional<int64_t>>(Ctx&, int64_t parent, json::object& body)>
+  std::function<Result<std::optional<int64_t>>(Session&, int64_t parent, json::object& body)>
       before_create;
   // Extra field set when listing (e.g. role users/ lists are readable by role readers).
   std::string title;
@@ -149,28 +149,28 @@ struct ResourceDef {
   std::function<Result<std::string>(Ctx&, const ApiRequest&, store::Params&)> list_scope;
 
   // RBAC: SQL predicate on alias t for what the caller may read ("" = everything).
-  std::function<std::string(Ctx&, store::Params&)> read_filter;
-  std::function<Status(Ctx&, const Obj& data)> can_add;
-  std::function<Status(Ctx&, const Obj& obj, const Obj& data)> can_change;
-  std::function<Status(Ctx&, const Obj& obj)> can_delete;
+  std::function<std::string(Session&, store::Params&)> read_filter;
+  std::function<Status(Session&, const Obj& data)> can_add;
+  std::function<Status(Session&, const Obj& obj, const Obj& data)> can_change;
+  std::function<Status(Session&, const Obj& obj)> can_delete;
   // user_capabilities of the caller on obj (default: edit/delete from the policies).
-  std::function<json::object(Ctx&, const Obj& obj)> capabilities;
+  std::function<json::object(Session&, const Obj& obj)> capabilities;
 
   // Custom validation of the coerced values (create: existing == nullptr). May edit `values`.
   std::function<Status(Ctx&, Obj& values, const Obj* existing)> validate;
   // Side effects inside the create/update/delete transaction.
-  std::function<Status(Ctx&, int64_t id, const Obj& values)> after_create;
-  std::function<Status(Ctx&, const Obj& before, const Obj& after)> after_update;
-  std::function<Status(Ctx&, const Obj& obj)> before_delete;
+  std::function<Status(Session&, int64_t id, const Obj& values)> after_create;
+  std::function<Status(Session&, const Obj& before, const Obj& after)> after_update;
+  std::function<Status(Session&, const Obj& obj)> before_delete;
   // Adds related links, summary_fields and computed fields to a serialized object.
   std::function<void(Ctx&, const Obj& obj, json::object& out, bool detail)> decorate;
   // Stored-value transform of a write (e.g. hash a password). Runs after validate.
-  std::function<void(Ctx&, Obj& values, const Obj* existing)> prepare_write;
+  std::function<void(Session&, Obj& values, const Obj* existing)> prepare_write;
 
   // copy/ (contract §12): the create body a copy starts from (default: every writable field
   // of the source), and work after the copy was created (sub-objects, secrets).
-  std::function<json::object(Ctx&, const Obj& source)> copy_body;
-  std::function<Status(Ctx&, const Obj& source, int64_t copy_id)> after_copy;
+  std::function<json::object(Session&, const Obj& source)> copy_body;
+  std::function<Status(Session&, const Obj& source, int64_t copy_id)> after_copy;
 
   std::vector<SubListDef> sublists;
   std::vector<ActionDef> actions;

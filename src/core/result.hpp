@@ -1,5 +1,7 @@
-// Result<T> and Error: expected failures as values, carrying the HTTP status and the AWX-shaped
-// body ({"field": ["msg"]}, {"__all__": [...]}, {"detail": ...}, {"msg": ...}, {"error": ...}).
+// Result<T> and Error: expected failures as values, carrying a protocol-neutral code (what kind of
+// failure) and the AWX-shaped body ({"field": ["msg"]}, {"__all__": [...]}, {"detail": ...},
+// {"msg": ...}, {"error": ...}). The API maps the code to an HTTP status in one place
+// (api/error_status.hpp); the scheduler and the runner only log the body.
 #pragma once
 #include <boost/json/value.hpp>
 #include <optional>
@@ -11,27 +13,37 @@ namespace baton {
 
 namespace json = boost::json;
 
+enum class ErrorCode {
+  kInvalid,        // the input breaks a rule (HTTP 400)
+  kForbidden,      // the caller may not do it (403)
+  kNotFound,       // no such object, or not visible (404)
+  kNotAllowed,     // the operation does not apply to this object (405)
+  kNotAcceptable,  // the object cannot be given in the form asked for (406)
+  kConflict,       // the object's state forbids it for now (409)
+  kInternal,       // something that should work did not (500)
+};
+
 struct Error {
-  int status = 400;
+  ErrorCode code = ErrorCode::kInvalid;
   json::value body;
 
   // 400 {"<field>": ["<msg>"]}
   static Error Field(std::string_view field, std::string_view msg);
   // 400 {"__all__": ["<msg>"]}
   static Error All(std::string_view msg);
-  // <status> {"detail": "<msg>"}
-  static Error Detail(int status, std::string_view msg);
+  // <code> {"detail": "<msg>"}
+  static Error Detail(ErrorCode code, std::string_view msg);
   // 400 {"msg": "<msg>"}
   static Error Msg(std::string_view msg);
-  // <status> {"error": "<msg>"}
-  static Error Err(std::string_view msg, int status = 400);
-  static Error NotFound() { return Detail(404, "Not found."); }
+  // <code> {"error": "<msg>"}
+  static Error Err(std::string_view msg, ErrorCode code = ErrorCode::kInvalid);
+  static Error NotFound() { return Detail(ErrorCode::kNotFound, "Not found."); }
   static Error Forbidden(
       std::string_view msg = "You do not have permission to perform this action.") {
-    return Detail(403, msg);
+    return Detail(ErrorCode::kForbidden, msg);
   }
   static Error MethodNotAllowed(std::string_view method);
-  static Error Body(int status, json::value body) { return Error{status, std::move(body)}; }
+  static Error Body(ErrorCode code, json::value body) { return Error{code, std::move(body)}; }
 };
 
 // Collects field errors in AWX order ({"field": ["m1", "m2"]}).
@@ -41,7 +53,7 @@ class FieldErrors {
   void AddAll(std::string_view msg) { Add("__all__", msg); }
   bool Empty() const { return body_.empty(); }
   bool Has(std::string_view field) const { return body_.contains(field); }
-  Error ToError(int status = 400) const { return Error{status, body_}; }
+  Error ToError(ErrorCode code = ErrorCode::kInvalid) const { return Error{code, body_}; }
   json::object& Object() { return body_; }
 
  private:

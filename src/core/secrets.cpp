@@ -26,7 +26,7 @@ constexpr size_t kTag = 16;
 using CipherCtx = std::unique_ptr<EVP_CIPHER_CTX, decltype(&EVP_CIPHER_CTX_free)>;
 
 Error KeyError(std::string_view msg) {
-  return Error::Detail(500, msg);
+  return Error::Detail(ErrorCode::kInternal, msg);
 }
 
 bool HexDecode(std::string_view in, std::string& out) {
@@ -116,7 +116,9 @@ std::string Encrypt(std::string_view key, std::string_view plaintext) {
 }
 
 Result<std::string> Decrypt(std::string_view key, std::string_view value) {
-  auto bad = [] { return Error::Detail(500, "A stored secret could not be decrypted."); };
+  auto bad = [] {
+    return Error::Detail(ErrorCode::kInternal, "A stored secret could not be decrypted.");
+  };
   if (key.size() != kSecretKeySize || !IsEncrypted(value)) return bad();
   std::string raw;
   if (!Base64Decode(value.substr(kEncryptedPrefix.size()), raw) || raw.size() < kNonce + kTag)

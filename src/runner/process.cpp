@@ -67,10 +67,10 @@ std::vector<std::string> BaseEnv() {
 }
 
 Result<Spawned> Spawn(const ProcessSpec& spec) {
-  if (spec.argv.empty()) return Error::Detail(500, "empty command");
+  if (spec.argv.empty()) return Error::Detail(ErrorCode::kInternal, "empty command");
   int fds[2];
   if (pipe2(fds, O_CLOEXEC) != 0)
-    return Error::Detail(500, std::string("pipe: ") + strerror(errno));
+    return Error::Detail(ErrorCode::kInternal, std::string("pipe: ") + strerror(errno));
   posix_spawn_file_actions_t fa;
   posix_spawn_file_actions_init(&fa);
   posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
@@ -101,7 +101,8 @@ Result<Spawned> Spawn(const ProcessSpec& spec) {
   close(fds[1]);
   if (rc != 0) {
     close(fds[0]);
-    return Error::Detail(500, "cannot start " + spec.argv[0] + ": " + strerror(rc));
+    return Error::Detail(ErrorCode::kInternal,
+                         "cannot start " + spec.argv[0] + ": " + strerror(rc));
   }
   return Spawned{pid, fds[0]};
 }

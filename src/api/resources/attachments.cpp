@@ -27,9 +27,9 @@ bool JobKind(std::string_view kind) {
          kind == "kubernetes";
 }
 
-Status CheckJobCredential(Ctx& ctx, std::string_view owner_type, int64_t owner, int64_t cred) {
+Status CheckJobCredential(Session& ctx, std::string_view owner_type, int64_t owner, int64_t cred) {
   auto c = LoadLaunchCredential(ctx, cred);
-  if (!c) return Error::Detail(400, "Credential matching query does not exist.");
+  if (!c) return Error::Detail(ErrorCode::kInvalid, "Credential matching query does not exist.");
   for (const auto& other : LoadLaunchCredentials(ctx, AttachedCredentials(ctx, owner_type, owner)))
     if (other.UniqueKey() == c->UniqueKey())
       return Error::Err("Cannot assign multiple " + c->UniqueDisplay() + " credentials.");
@@ -37,7 +37,7 @@ Status CheckJobCredential(Ctx& ctx, std::string_view owner_type, int64_t owner, 
   return OkStatus();
 }
 
-void DeleteLabelIfUnused(Ctx& ctx, int64_t label) {
+void DeleteLabelIfUnused(Session& ctx, int64_t label) {
   if (ctx.db.QueryInt("SELECT 1 FROM label_attachments WHERE label_id = ? LIMIT 1", {label}))
     return;
   ctx.db.Exec("DELETE FROM labels WHERE id = ?", {label});
@@ -45,7 +45,8 @@ void DeleteLabelIfUnused(Ctx& ctx, int64_t label) {
 
 }  // namespace
 
-std::vector<int64_t> AttachedCredentials(Ctx& ctx, std::string_view owner_type, int64_t owner_id) {
+std::vector<int64_t> AttachedCredentials(Session& ctx, std::string_view owner_type,
+                                         int64_t owner_id) {
   auto rows = ctx.db.Query(
       "SELECT credential_id FROM credential_attachments WHERE owner_type = ? AND owner_id = ? "
       "ORDER BY position, credential_id",
@@ -55,7 +56,7 @@ std::vector<int64_t> AttachedCredentials(Ctx& ctx, std::string_view owner_type, 
   return out;
 }
 
-std::vector<int64_t> AttachedLabels(Ctx& ctx, std::string_view owner_type, int64_t owner_id) {
+std::vector<int64_t> AttachedLabels(Session& ctx, std::string_view owner_type, int64_t owner_id) {
   auto rows = ctx.db.Query(
       "SELECT a.label_id FROM label_attachments a JOIN labels l ON l.id = a.label_id WHERE "
       "a.owner_type = ? AND a.owner_id = ? ORDER BY l.name, l.id",
@@ -65,7 +66,7 @@ std::vector<int64_t> AttachedLabels(Ctx& ctx, std::string_view owner_type, int64
   return out;
 }
 
-void AttachCredential(Ctx& ctx, std::string_view owner_type, int64_t owner_id, int64_t cred) {
+void AttachCredential(Session& ctx, std::string_view owner_type, int64_t owner_id, int64_t cred) {
   ctx.db.Exec(
       "INSERT INTO credential_attachments (owner_type, owner_id, credential_id, position) "
       "VALUES (?, ?, ?, (SELECT COALESCE(MAX(position), -1) + 1 FROM credential_attachments "
@@ -73,28 +74,28 @@ void AttachCredential(Ctx& ctx, std::string_view owner_type, int64_t owner_id, i
       {std::string(owner_type), owner_id, cred, std::string(owner_type), owner_id});
 }
 
-void AttachLabel(Ctx& ctx, std::string_view owner_type, int64_t owner_id, int64_t label) {
+void AttachLabel(Session& ctx, std::string_view owner_type, int64_t owner_id, int64_t label) {
   ctx.db.Exec(
       "INSERT INTO label_attachments (owner_type, owner_id, label_id) VALUES (?, ?, ?) ON "
       "CONFLICT DO NOTHING",
       {std::string(owner_type), owner_id, label});
 }
 
-void DetachLabel(Ctx& ctx, std::string_view owner_type, int64_t owner_id, int64_t label) {
+void DetachLabel(Session& ctx, std::string_view owner_type, int64_t owner_id, int64_t label) {
   ctx.db.Exec(
       "DELETE FROM label_attachments WHERE owner_type = ? AND owner_id = ? AND label_id = ?",
       {std::string(owner_type), owner_id, label});
   DeleteLabelIfUnused(ctx, label);
 }
 
-void CopyAttachments(Ctx& ctx, std::string_view owner_type, int64_t from, std::string_view to_type,
-                     int64_t to) {
+void CopyAttachments(Session& ctx, std::string_view owner_type, int64_t from,
+                     std::string_view to_type, int64_t to) {
   for (int64_t c : AttachedCredentials(ctx, owner_type, from))
     AttachCredential(ctx, to_type, to, c);
   for (int64_t l : AttachedLabels(ctx, owner_type, from)) AttachLabel(ctx, to_type, to, l);
 }
 
-void DeleteAttachments(Ctx& ctx, std::string_view owner_type, int64_t owner_id) {
+void DeleteAttachments(Session& ctx, std::string_view owner_type, int64_t owner_id) {
   std::vector<int64_t> labels = AttachedLabels(ctx, owner_type, owner_id);
   ctx.db.Exec("DELETE FROM credential_attachments WHERE owner_type = ? AND owner_id = ?",
               {std::string(owner_type), owner_id});
@@ -103,7 +104,7 @@ void DeleteAttachments(Ctx& ctx, std::string_view owner_type, int64_t owner_id) 
   for (int64_t l : labels) DeleteLabelIfUnused(ctx, l);
 }
 
-std::optional<domain::LaunchCredential> LoadLaunchCredential(Ctx& ctx, int64_t id) {
+std::optional<domain::LaunchCredential> LoadLaunchCredential(Session& ctx, int64_t id) {
   auto rows = ctx.db.Query(
       "SELECT id, name, credential_type_id, inputs FROM credentials WHERE id = ?", {id});
   if (rows.empty()) return std::nullopt;
@@ -145,7 +146,7 @@ std::optional<domain::LaunchCredential> LoadLaunchCredential(Ctx& ctx, int64_t i
   return c;
 }
 
-std::vector<domain::LaunchCredential> LoadLaunchCredentials(Ctx& ctx,
+std::vector<domain::LaunchCredential> LoadLaunchCredentials(Session& ctx,
                                                             const std::vector<int64_t>& ids) {
   std::vector<domain::LaunchCredential> out;
   for (int64_t id : ids)
@@ -153,7 +154,7 @@ std::vector<domain::LaunchCredential> LoadLaunchCredentials(Ctx& ctx,
   return out;
 }
 
-json::array CredentialsSummary(Ctx& ctx, std::string_view owner_type, int64_t owner_id) {
+json::array CredentialsSummary(Session& ctx, std::string_view owner_type, int64_t owner_id) {
   auto rows = ctx.db.Query(
       "SELECT c.id, c.name, c.description, ct.namespace, ct.kind FROM credential_attachments a "
       "JOIN credentials c ON c.id = a.credential_id JOIN credential_types ct ON ct.id = "
@@ -170,7 +171,7 @@ json::array CredentialsSummary(Ctx& ctx, std::string_view owner_type, int64_t ow
   return out;
 }
 
-json::object LabelsSummary(Ctx& ctx, std::string_view owner_type, int64_t owner_id) {
+json::object LabelsSummary(Session& ctx, std::string_view owner_type, int64_t owner_id) {
   auto rows = ctx.db.Query(
       "SELECT l.id, l.name FROM label_attachments a JOIN labels l ON l.id = a.label_id WHERE "
       "a.owner_type = ? AND a.owner_id = ? ORDER BY l.name, l.id LIMIT 10",
@@ -196,34 +197,34 @@ SubListDef CredentialsSubList(std::string owner_type, OwnerCheck can_edit, bool 
   s.can_attach = true;
   // The owner's whole list, whatever the caller may read of each credential (AWX
   // JobTemplateCredentialsList).
-  s.scope = [owner_type](Ctx&, const json::object& parent,
+  s.scope = [owner_type](Session&, const json::object& parent,
                          store::Params& p) -> Result<std::string> {
     p.emplace_back(IdOf(parent));
     return CredentialFilter(owner_type);
   };
-  s.can_attach_fn = [can_edit](Ctx& ctx, int64_t parent, int64_t cred, bool detach) -> Status {
+  s.can_attach_fn = [can_edit](Session& ctx, int64_t parent, int64_t cred, bool detach) -> Status {
     BATON_TRY(can_edit(ctx, parent));
     if (!detach) return RequireRole(ctx, "credential", cred, "use_role");
     return OkStatus();
   };
-  s.attach = [owner_type, job_rules](Ctx& ctx, int64_t parent, int64_t cred) -> Status {
+  s.attach = [owner_type, job_rules](Session& ctx, int64_t parent, int64_t cred) -> Status {
     if (job_rules) BATON_TRY(CheckJobCredential(ctx, owner_type, parent, cred));
     AttachCredential(ctx, owner_type, parent, cred);
     return OkStatus();
   };
-  s.detach = [owner_type](Ctx& ctx, int64_t parent, int64_t cred) -> Status {
+  s.detach = [owner_type](Session& ctx, int64_t parent, int64_t cred) -> Status {
     ctx.db.Exec(
         "DELETE FROM credential_attachments WHERE owner_type = ? AND owner_id = ? AND "
         "credential_id = ?",
         {owner_type, parent, cred});
     return OkStatus();
   };
-  s.before_create = [can_edit](Ctx& ctx, int64_t parent,
+  s.before_create = [can_edit](Session& ctx, int64_t parent,
                                json::object&) -> Result<std::optional<int64_t>> {
     BATON_TRY(can_edit(ctx, parent));
     return std::optional<int64_t>{};
   };
-  s.after_create = [owner_type, job_rules](Ctx& ctx, int64_t parent, int64_t cred) -> Status {
+  s.after_create = [owner_type, job_rules](Session& ctx, int64_t parent, int64_t cred) -> Status {
     BATON_TRY(RequireRole(ctx, "credential", cred, "use_role"));
     if (job_rules) BATON_TRY(CheckJobCredential(ctx, owner_type, parent, cred));
     AttachCredential(ctx, owner_type, parent, cred);
@@ -234,13 +235,13 @@ SubListDef CredentialsSubList(std::string owner_type, OwnerCheck can_edit, bool 
 
 namespace {
 
-Status CheckLaunchConfigCredential(Ctx& ctx, const std::string& owner_type, int64_t owner,
+Status CheckLaunchConfigCredential(Session& ctx, const std::string& owner_type, int64_t owner,
                                    std::optional<int64_t> ujt, int64_t cred) {
   if (!ujt) return Error::Msg("Cannot assign credential when related template is null.");
   if (TemplateKind(ctx, *ujt) != "job_template")
     return Error::Msg("Related template cannot accept credentials on launch.");
   auto c = LoadLaunchCredential(ctx, cred);
-  if (!c) return Error::Detail(400, "Credential matching query does not exist.");
+  if (!c) return Error::Detail(ErrorCode::kInvalid, "Credential matching query does not exist.");
   if (!c->passwords_needed.empty())
     return Error::Msg(
         "Credential that requires user input on launch cannot be used in saved launch "
@@ -261,14 +262,14 @@ Status CheckLaunchConfigCredential(Ctx& ctx, const std::string& owner_type, int6
 
 SubListDef LaunchConfigCredentialsSubList(
     std::string owner_type, OwnerCheck can_edit,
-    std::function<std::optional<int64_t>(Ctx&, int64_t owner)> template_of) {
+    std::function<std::optional<int64_t>(Session&, int64_t owner)> template_of) {
   SubListDef s = CredentialsSubList(owner_type, can_edit, /*job_rules=*/false);
-  s.attach = [owner_type, template_of](Ctx& ctx, int64_t owner, int64_t cred) -> Status {
+  s.attach = [owner_type, template_of](Session& ctx, int64_t owner, int64_t cred) -> Status {
     BATON_TRY(CheckLaunchConfigCredential(ctx, owner_type, owner, template_of(ctx, owner), cred));
     AttachCredential(ctx, owner_type, owner, cred);
     return OkStatus();
   };
-  s.after_create = [owner_type, template_of](Ctx& ctx, int64_t owner, int64_t cred) -> Status {
+  s.after_create = [owner_type, template_of](Session& ctx, int64_t owner, int64_t cred) -> Status {
     BATON_TRY(RequireRole(ctx, "credential", cred, "use_role"));
     BATON_TRY(CheckLaunchConfigCredential(ctx, owner_type, owner, template_of(ctx, owner), cred));
     AttachCredential(ctx, owner_type, owner, cred);
@@ -285,7 +286,7 @@ SubListDef LabelsSubList(std::string owner_type, std::string verbose, OwnerCheck
   s.filter = LabelFilter(owner_type);
   s.can_create = true;
   s.can_attach = true;
-  auto too_many = [owner_type, verbose](Ctx& ctx, int64_t parent) -> Status {
+  auto too_many = [owner_type, verbose](Session& ctx, int64_t parent) -> Status {
     int64_t n = ctx.db
                     .QueryInt(
                         "SELECT COUNT(*) FROM label_attachments WHERE owner_type = ? AND "
@@ -295,24 +296,24 @@ SubListDef LabelsSubList(std::string owner_type, std::string verbose, OwnerCheck
     if (n > 100) return Error::Msg("Maximum number of labels for " + verbose + " reached.");
     return OkStatus();
   };
-  s.can_attach_fn = [can_edit, too_many](Ctx& ctx, int64_t parent, int64_t label,
+  s.can_attach_fn = [can_edit, too_many](Session& ctx, int64_t parent, int64_t label,
                                          bool detach) -> Status {
     if (!detach) BATON_TRY(too_many(ctx, parent));
     BATON_TRY(can_edit(ctx, parent));
     if (detach) return OkStatus();
     return CanRead(ctx, Registry::Get().Must("labels"), label) ? OkStatus() : Error::Forbidden();
   };
-  s.attach = [owner_type](Ctx& ctx, int64_t parent, int64_t label) -> Status {
+  s.attach = [owner_type](Session& ctx, int64_t parent, int64_t label) -> Status {
     AttachLabel(ctx, owner_type, parent, label);
     return OkStatus();
   };
-  s.detach = [owner_type](Ctx& ctx, int64_t parent, int64_t label) -> Status {
+  s.detach = [owner_type](Session& ctx, int64_t parent, int64_t label) -> Status {
     DetachLabel(ctx, owner_type, parent, label);
     return OkStatus();
   };
   // An existing label named in the body is attached instead of created (AWX
   // LabelSubListCreateAttachDetachView.post).
-  s.before_create = [can_edit, too_many](Ctx& ctx, int64_t parent,
+  s.before_create = [can_edit, too_many](Session& ctx, int64_t parent,
                                          json::object& body) -> Result<std::optional<int64_t>> {
     BATON_TRY(too_many(ctx, parent));
     auto* name = body.if_contains("name");
@@ -331,7 +332,7 @@ SubListDef LabelsSubList(std::string owner_type, std::string verbose, OwnerCheck
 
 SubListDef CredentialsListOnly(std::string owner_type) {
   SubListDef s = ListOnly("credentials", "credentials", "", "Credentials");
-  s.scope = [owner_type](Ctx&, const json::object& parent,
+  s.scope = [owner_type](Session&, const json::object& parent,
                          store::Params& p) -> Result<std::string> {
     p.emplace_back(IdOf(parent));
     return CredentialFilter(owner_type);

@@ -14,7 +14,7 @@
 namespace baton::api {
 
 // May the caller change the owner's attachments (e.g. admin of the job template)?
-using OwnerCheck = std::function<Status(Ctx&, int64_t owner_id)>;
+using OwnerCheck = std::function<Status(Session&, int64_t owner_id)>;
 
 // credentials/ (L+C+A) of an owner. Attaching needs `can_edit` on the owner and use_role on the
 // credential; detaching needs `can_edit`. With `job_rules` (templates) a credential whose unique
@@ -34,7 +34,7 @@ SubListDef LabelsSubList(std::string owner_type, std::string verbose, OwnerCheck
 // prompts for passwords, one per unique key.
 SubListDef LaunchConfigCredentialsSubList(
     std::string owner_type, OwnerCheck can_edit,
-    std::function<std::optional<int64_t>(Ctx&, int64_t owner)> template_of);
+    std::function<std::optional<int64_t>(Session&, int64_t owner)> template_of);
 // instance_groups/ (L+A, instance_groups.cpp): attaching needs `can_edit` and use_role on the
 // group; groups keep the order they were attached in (position).
 SubListDef InstanceGroupsSubList(std::string owner_type, OwnerCheck can_edit);
@@ -43,28 +43,29 @@ SubListDef CredentialsListOnly(std::string owner_type);
 SubListDef LabelsListOnly(std::string owner_type);
 
 // Attached ids, credentials in position order, labels by name.
-std::vector<int64_t> AttachedCredentials(Ctx& ctx, std::string_view owner_type, int64_t owner_id);
-std::vector<int64_t> AttachedLabels(Ctx& ctx, std::string_view owner_type, int64_t owner_id);
+std::vector<int64_t> AttachedCredentials(Session& ctx, std::string_view owner_type,
+                                         int64_t owner_id);
+std::vector<int64_t> AttachedLabels(Session& ctx, std::string_view owner_type, int64_t owner_id);
 // Appends (credentials take the next position); attaching twice is a no-op.
-void AttachCredential(Ctx& ctx, std::string_view owner_type, int64_t owner_id, int64_t cred);
-void AttachLabel(Ctx& ctx, std::string_view owner_type, int64_t owner_id, int64_t label);
+void AttachCredential(Session& ctx, std::string_view owner_type, int64_t owner_id, int64_t cred);
+void AttachLabel(Session& ctx, std::string_view owner_type, int64_t owner_id, int64_t label);
 // Detaches a label and deletes it when nothing uses it any more.
-void DetachLabel(Ctx& ctx, std::string_view owner_type, int64_t owner_id, int64_t label);
+void DetachLabel(Session& ctx, std::string_view owner_type, int64_t owner_id, int64_t label);
 // Copies an owner's credentials and labels to another owner.
-void CopyAttachments(Ctx& ctx, std::string_view owner_type, int64_t from, std::string_view to_type,
-                     int64_t to);
+void CopyAttachments(Session& ctx, std::string_view owner_type, int64_t from,
+                     std::string_view to_type, int64_t to);
 // Removes every attachment of a deleted owner (labels left unused go too).
-void DeleteAttachments(Ctx& ctx, std::string_view owner_type, int64_t owner_id);
+void DeleteAttachments(Session& ctx, std::string_view owner_type, int64_t owner_id);
 
 // The credential as the launch rules see it; `passwords_needed` needs the stored inputs
 // ("ASK" values; ssh_key_unlock only with an encrypted key). nullopt when it does not exist.
-std::optional<domain::LaunchCredential> LoadLaunchCredential(Ctx& ctx, int64_t id);
-std::vector<domain::LaunchCredential> LoadLaunchCredentials(Ctx& ctx,
+std::optional<domain::LaunchCredential> LoadLaunchCredential(Session& ctx, int64_t id);
+std::vector<domain::LaunchCredential> LoadLaunchCredentials(Session& ctx,
                                                             const std::vector<int64_t>& ids);
 
 // summary_fields.credentials: [{id, name, description, kind, cloud}] in position order.
-json::array CredentialsSummary(Ctx& ctx, std::string_view owner_type, int64_t owner_id);
+json::array CredentialsSummary(Session& ctx, std::string_view owner_type, int64_t owner_id);
 // summary_fields.labels: {"count": n, "results": [{id, name}] (first 10 by name)}.
-json::object LabelsSummary(Ctx& ctx, std::string_view owner_type, int64_t owner_id);
+json::object LabelsSummary(Session& ctx, std::string_view owner_type, int64_t owner_id);
 
 }  // namespace baton::api

@@ -42,16 +42,16 @@ FieldDef DescriptionField() {
   return Text("description");
 }
 
-std::string HasRoleSql(Ctx& ctx, std::string_view ct, std::string_view field, store::Params& p,
+std::string HasRoleSql(Session& ctx, std::string_view ct, std::string_view field, store::Params& p,
                        std::string_view column) {
   return std::string(column) + " IN (" + rbac::AccessibleIdsSql(ct, field, ctx.caller.id, p) + ")";
 }
 
-bool HasRole(Ctx& ctx, std::string_view ct, int64_t id, std::string_view field) {
+bool HasRole(Session& ctx, std::string_view ct, int64_t id, std::string_view field) {
   return rbac::HasObjectRole(ctx.db, ctx.caller, ct, id, field);
 }
 
-Status RequireRole(Ctx& ctx, std::string_view ct, int64_t id, std::string_view field) {
+Status RequireRole(Session& ctx, std::string_view ct, int64_t id, std::string_view field) {
   if (HasRole(ctx, ct, id, field)) return OkStatus();
   return Error::Forbidden();
 }
@@ -107,22 +107,22 @@ SubListDef RoleUsersSubList(std::string name, std::string ct, std::string field,
   s.can_attach = true;
   s.can_create = can_create;
   s.title = "Users";
-  s.attach = [ct, field](Ctx& ctx, int64_t parent, int64_t user) -> Status {
+  s.attach = [ct, field](Session& ctx, int64_t parent, int64_t user) -> Status {
     if (auto r = rbac::RoleId(ctx.db, ct, parent, field)) rbac::AddMember(ctx.db, *r, user);
     return OkStatus();
   };
-  s.detach = [ct, field](Ctx& ctx, int64_t parent, int64_t user) -> Status {
+  s.detach = [ct, field](Session& ctx, int64_t parent, int64_t user) -> Status {
     if (auto r = rbac::RoleId(ctx.db, ct, parent, field)) rbac::RemoveMember(ctx.db, *r, user);
     return OkStatus();
   };
   s.after_create = s.attach;
-  s.can_attach_fn = [ct](Ctx& ctx, int64_t parent, int64_t, bool) -> Status {
+  s.can_attach_fn = [ct](Session& ctx, int64_t parent, int64_t, bool) -> Status {
     return RequireRole(ctx, ct, parent, "admin_role");
   };
   return s;
 }
 
-bool AdminOverUser(Ctx& ctx, int64_t user) {
+bool AdminOverUser(Session& ctx, int64_t user) {
   if (ctx.caller.superuser) return true;
   store::Params p;
   std::string orgs = rbac::AccessibleIdsSql("organization", "admin_role", ctx.caller.id, p);

@@ -22,10 +22,10 @@ FieldDef NameField(int max_length = 512);
 FieldDef DescriptionField();
 
 // SQL predicate "t.id IN (objects of content_type where the caller holds field)".
-std::string HasRoleSql(Ctx& ctx, std::string_view content_type, std::string_view field,
+std::string HasRoleSql(Session& ctx, std::string_view content_type, std::string_view field,
                        store::Params& p, std::string_view column = "t.id");
-bool HasRole(Ctx& ctx, std::string_view content_type, int64_t id, std::string_view field);
-Status RequireRole(Ctx& ctx, std::string_view content_type, int64_t id, std::string_view field);
+bool HasRole(Session& ctx, std::string_view content_type, int64_t id, std::string_view field);
+Status RequireRole(Session& ctx, std::string_view content_type, int64_t id, std::string_view field);
 
 // Users holding a role directly: predicate on users alias t for role `?`.
 std::string RoleMembersSql(std::string_view content_type, std::string_view field);
@@ -47,15 +47,15 @@ SubListDef RoleUsersSubList(std::string name, std::string content_type, std::str
 
 // May the caller grant or revoke role `role_id` (admin of the role's object; superuser for
 // system roles)?
-Status CanGrantRole(Ctx& ctx, int64_t role_id);
+Status CanGrantRole(Session& ctx, int64_t role_id);
 // Is the caller a superuser, or an admin of an organization `user` belongs to (as member or
 // admin)? Callers check separately that a non-superuser never changes a superuser.
-bool AdminOverUser(Ctx& ctx, int64_t user);
-Status GrantRoleToUser(Ctx& ctx, int64_t role, int64_t user);
-Status RevokeRoleFromUser(Ctx& ctx, int64_t role, int64_t user);
+bool AdminOverUser(Session& ctx, int64_t user);
+Status GrantRoleToUser(Session& ctx, int64_t role, int64_t user);
+Status RevokeRoleFromUser(Session& ctx, int64_t role, int64_t user);
 // Grants a role to a team (the team's member_role becomes its parent), with AWX's refusals.
-Status GrantRoleToTeam(Ctx& ctx, int64_t role, int64_t team);
-Status RevokeRoleFromTeam(Ctx& ctx, int64_t role, int64_t team);
+Status GrantRoleToTeam(Session& ctx, int64_t role, int64_t team);
+Status RevokeRoleFromTeam(Session& ctx, int64_t role, int64_t team);
 
 void AddRelated(json::object& out, std::string_view key, const std::string& url);
 std::string Url(std::string_view res, int64_t id, std::string_view sub = "");

@@ -172,7 +172,8 @@ void AddRootRoutes(Router& router) {
       std::string_view accept = ctx.http ? ctx.http->Header("accept") : "";
       if (!accept.empty() && accept.find("html") == std::string_view::npos &&
           accept.find("*/*") == std::string_view::npos)
-        return Error::Detail(406, "Could not satisfy the request Accept header.");
+        return Error::Detail(ErrorCode::kNotAcceptable,
+                             "Could not satisfy the request Accept header.");
       std::string csrf;
       Reply rep;
       rep.headers.emplace_back("Set-Cookie", CsrfCookie(ctx.http, &csrf));
@@ -188,7 +189,8 @@ void AddRootRoutes(Router& router) {
       std::string header(h.Header("x-csrftoken"));
       std::string presented = header.empty() ? form_token : header;
       if (cookie.empty() || presented.empty() || !SecureEquals(cookie, presented))
-        return Error::Detail(403, "CSRF Failed: CSRF token missing or incorrect.");
+        return Error::Detail(ErrorCode::kForbidden,
+                             "CSRF Failed: CSRF token missing or incorrect.");
       std::string username = FormValue(h.body, "username");
       std::string password = FormValue(h.body, "password");
       std::string next = SafeNext(FormValue(h.body, "next"));

@@ -20,16 +20,16 @@ void RegisterLabels() {
                 "__all__",
                 "Label with this Name and Organization already exists."}};
   // Labels are readable by anyone who can read their organization (AWX: LabelAccess).
-  d.read_filter = [](Ctx& ctx, store::Params& p) -> std::string {
+  d.read_filter = [](Session& ctx, store::Params& p) -> std::string {
     if (ctx.caller.sees_all()) return "";
     return HasRoleSql(ctx, "organization", "read_role", p, "t.organization_id");
   };
-  d.can_add = [](Ctx& ctx, const Obj& data) -> Status {
+  d.can_add = [](Session& ctx, const Obj& data) -> Status {
     auto org = OptIdOf(data, "organization");
     if (!org) return Error::Forbidden();
     return RequireRole(ctx, "organization", *org, "member_role");
   };
-  d.can_change = [](Ctx& ctx, const Obj& o, const Obj& data) -> Status {
+  d.can_change = [](Session& ctx, const Obj& o, const Obj& data) -> Status {
     BATON_TRY(RequireRole(ctx, "organization", IdOf(o, "organization"), "member_role"));
     auto org = OptIdOf(data, "organization");
     if (org && *org != IdOf(o, "organization"))
@@ -43,7 +43,7 @@ void RegisterLabels() {
       SummaryOf(out)["organization"] = std::move(*s);
     }
   };
-  d.capabilities = [](Ctx& ctx, const Obj& o) {
+  d.capabilities = [](Session& ctx, const Obj& o) {
     bool edit = !ctx.caller.read_only_token &&
                 HasRole(ctx, "organization", IdOf(o, "organization"), "member_role");
     return json::object{{"edit", edit}, {"delete", false}};

@@ -59,21 +59,21 @@ void RegisterOrganizations() {
       {"teams", "teams",
        "{t}.id IN (SELECT x.organization_id FROM teams x WHERE x.id IN ({inner}))"},
   };
-  d.read_filter = [](Ctx& ctx, store::Params& p) -> std::string {
+  d.read_filter = [](Session& ctx, store::Params& p) -> std::string {
     if (ctx.caller.sees_all()) return "";
     return HasRoleSql(ctx, "organization", "read_role", p);
   };
-  d.can_add = [](Ctx& ctx, const Obj&) -> Status {
+  d.can_add = [](Session& ctx, const Obj&) -> Status {
     if (ctx.caller.superuser) return OkStatus();
     return Error::Forbidden();
   };
-  d.can_change = [](Ctx& ctx, const Obj& o, const Obj&) -> Status {
+  d.can_change = [](Session& ctx, const Obj& o, const Obj&) -> Status {
     return RequireRole(ctx, "organization", IdOf(o), "admin_role");
   };
-  d.can_delete = [](Ctx& ctx, const Obj& o) -> Status {
+  d.can_delete = [](Session& ctx, const Obj& o) -> Status {
     return RequireRole(ctx, "organization", IdOf(o), "admin_role");
   };
-  d.validate = [](Ctx& ctx, Obj& v, const Obj* existing) -> Status {
+  d.validate = [](Session& ctx, Obj& v, const Obj* existing) -> Status {
     if (existing && !ctx.caller.superuser) {
       auto* nv = v.if_contains("max_hosts");
       auto* ov = existing->if_contains("max_hosts");
@@ -81,12 +81,12 @@ void RegisterOrganizations() {
     }
     return OkStatus();
   };
-  d.after_create = [](Ctx& ctx, int64_t id, const Obj&) -> Status {
+  d.after_create = [](Session& ctx, int64_t id, const Obj&) -> Status {
     rbac::CreateObjectRoles(ctx.db, "organization", id, {});
     return OkStatus();
   };
   d.decorate = Decorate;
-  d.before_delete = [](Ctx& ctx, const Obj& o) -> Status {
+  d.before_delete = [](Session& ctx, const Obj& o) -> Status {
     // Teams go with their organization, and with them their roles and grants.
     const ResourceDef& teams = Registry::Get().Must("teams");
     for (const auto& t : LoadWhere(ctx, teams, "t.organization_id = ?", {IdOf(o)}))
@@ -106,12 +106,12 @@ void RegisterOrganizations() {
     s.can_attach = true;
     s.inject_field = "organization";
     s.title = "Teams";
-    s.attach = [](Ctx& ctx, int64_t org, int64_t team) -> Status {
+    s.attach = [](Session& ctx, int64_t org, int64_t team) -> Status {
       auto cur = ctx.db.QueryInt("SELECT organization_id FROM teams WHERE id = ?", {team});
       if (cur && *cur == org) return OkStatus();
       return Error::Msg("Team already belongs to another organization.");
     };
-    s.detach = [](Ctx& ctx, int64_t org, int64_t team) -> Status {
+    s.detach = [](Session& ctx, int64_t org, int64_t team) -> Status {
       // Disassociating a team from its organization deletes it (reverse FK sub-list).
       const ResourceDef& td = Registry::Get().Must("teams");
       auto obj = Load(ctx, td, team);

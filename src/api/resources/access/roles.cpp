@@ -4,7 +4,7 @@
 
 namespace baton::api {
 
-Status CanGrantRole(Ctx& ctx, int64_t role_id) {
+Status CanGrantRole(Session& ctx, int64_t role_id) {
   if (ctx.caller.superuser) return OkStatus();
   auto rows = ctx.db.Query("SELECT content_type, object_id, singleton_name FROM roles WHERE id = ?",
                            {role_id});
@@ -16,29 +16,30 @@ Status CanGrantRole(Ctx& ctx, int64_t role_id) {
 }
 
 // Membership of the system singletons mirrors the is_superuser / is_system_auditor flags.
-static void SyncSystemFlag(Ctx& ctx, int64_t role, int64_t user, bool on) {
+static void SyncSystemFlag(Session& ctx, int64_t role, int64_t user, bool on) {
   auto name = ctx.db.QueryString("SELECT singleton_name FROM roles WHERE id = ?", {role});
   if (!name) return;
   const char* col = *name == "system_administrator" ? "is_superuser" : "is_system_auditor";
   ctx.db.Exec(std::string("UPDATE users SET ") + col + " = ? WHERE id = ?", {int64_t{on}, user});
 }
 
-Status GrantRoleToUser(Ctx& ctx, int64_t role, int64_t user) {
+Status GrantRoleToUser(Session& ctx, int64_t role, int64_t user) {
   rbac::AddMember(ctx.db, role, user);
   SyncSystemFlag(ctx, role, user, true);
   return OkStatus();
 }
 
-Status RevokeRoleFromUser(Ctx& ctx, int64_t role, int64_t user) {
+Status RevokeRoleFromUser(Session& ctx, int64_t role, int64_t user) {
   rbac::RemoveMember(ctx.db, role, user);
   SyncSystemFlag(ctx, role, user, false);
   return OkStatus();
 }
 
-Status GrantRoleToTeam(Ctx& ctx, int64_t role, int64_t team) {
+Status GrantRoleToTeam(Session& ctx, int64_t role, int64_t team) {
   auto rows = ctx.db.Query(
       "SELECT content_type, role_field, singleton_name FROM roles WHERE id = ?", {role});
-  if (rows.empty()) return Error::Detail(400, "Role matching query does not exist.");
+  if (rows.empty())
+    return Error::Detail(ErrorCode::kInvalid, "Role matching query does not exist.");
   if (!store::IsNull(rows.rows[0][2]))
     return Error::Msg("You cannot grant system-level permissions to a team.");
   std::string ct = store::AsString(rows.rows[0][0]), field = store::AsString(rows.rows[0][1]);
@@ -51,7 +52,7 @@ Status GrantRoleToTeam(Ctx& ctx, int64_t role, int64_t team) {
   return OkStatus();
 }
 
-Status RevokeRoleFromTeam(Ctx& ctx, int64_t role, int64_t team) {
+Status RevokeRoleFromTeam(Session& ctx, int64_t role, int64_t team) {
   if (auto member = rbac::RoleId(ctx.db, "team", team, "member_role"))
     rbac::RemoveParent(ctx.db, role, *member);
   return OkStatus();
@@ -105,7 +106,7 @@ void RegisterRoles() {
       {"users", "users",
        "{t}.id IN (SELECT m.role_id FROM role_members m WHERE m.user_id IN ({inner}))"},
   };
-  d.read_filter = [](Ctx& ctx, store::Params& p) -> std::string {
+  d.read_filter = [](Session& ctx, store::Params& p) -> std::string {
     if (ctx.caller.sees_all()) return "";
     // Roles of objects the caller can read, and roles the caller holds.
     std::string out =
@@ -123,7 +124,7 @@ void RegisterRoles() {
     }
     return out;
   };
-  d.capabilities = [](Ctx&, const Obj&) { return json::object{}; };
+  d.capabilities = [](Session&, const Obj&) { return json::object{}; };
   d.decorate = Decorate;
   {
     SubListDef s;
@@ -132,13 +133,15 @@ void RegisterRoles() {
     s.filter = "t.id IN (SELECT user_id FROM role_members WHERE role_id = ?)";
     s.can_attach = true;
     s.title = "Role Users";
-    s.attach = [](Ctx& ctx, int64_t role, int64_t user) {
+    s.attach = [](Session& ctx, int64_t role, int64_t user) {
       return GrantRoleToUser(ctx, role, user);
     };
-    s.detach = [](Ctx& ctx, int64_t role, int64_t user) {
+    s.detach = [](Session& ctx, int64_t role, int64_t user) {
       return RevokeRoleFromUser(ctx, role, user);
     };
-    s.can_attach_fn = [](Ctx& ctx, int64_t role, int64_t, bool) { return CanGrantRole(ctx, role); };
+    s.can_attach_fn = [](Session& ctx, int64_t role, int64_t, bool) {
+      return CanGrantRole(ctx, role);
+    };
     d.sublists.push_back(std::move(s));
   }
   {
@@ -150,13 +153,15 @@ void RegisterRoles() {
         "WHERE r.content_type = 'team' AND r.role_field = 'member_role' AND rp.role_id = ?)";
     s.can_attach = true;
     s.title = "Role Teams";
-    s.attach = [](Ctx& ctx, int64_t role, int64_t team) {
+    s.attach = [](Session& ctx, int64_t role, int64_t team) {
       return GrantRoleToTeam(ctx, role, team);
     };
-    s.detach = [](Ctx& ctx, int64_t role, int64_t team) {
+    s.detach = [](Session& ctx, int64_t role, int64_t team) {
       return RevokeRoleFromTeam(ctx, role, team);
     };
-    s.can_attach_fn = [](Ctx& ctx, int64_t role, int64_t, bool) { return CanGrantRole(ctx, role); };
+    s.can_attach_fn = [](Session& ctx, int64_t role, int64_t, bool) {
+      return CanGrantRole(ctx, role);
+    };
     d.sublists.push_back(std::move(s));
   }
   d.sublists.push_back(ListOnly("parents", "roles",

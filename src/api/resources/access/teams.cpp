@@ -20,30 +20,30 @@ void RegisterTeams() {
        "{t}.id IN (SELECT r.object_id FROM roles r JOIN role_members m ON m.role_id = r.id WHERE "
        "r.content_type = 'team' AND r.role_field = 'member_role' AND m.user_id IN ({inner}))"},
   };
-  d.read_filter = [](Ctx& ctx, store::Params& p) -> std::string {
+  d.read_filter = [](Session& ctx, store::Params& p) -> std::string {
     if (ctx.caller.sees_all()) return "";
     return HasRoleSql(ctx, "team", "read_role", p);
   };
-  d.can_add = [](Ctx& ctx, const Obj& data) -> Status {
+  d.can_add = [](Session& ctx, const Obj& data) -> Status {
     auto org = OptIdOf(data, "organization");
     if (!org) return Error::Forbidden();
     return RequireRole(ctx, "organization", *org, "admin_role");
   };
-  d.can_change = [](Ctx& ctx, const Obj& o, const Obj& data) -> Status {
+  d.can_change = [](Session& ctx, const Obj& o, const Obj& data) -> Status {
     BATON_TRY(RequireRole(ctx, "team", IdOf(o), "admin_role"));
     auto org = OptIdOf(data, "organization");
     if (org && *org != IdOf(o, "organization"))
       return RequireRole(ctx, "organization", *org, "admin_role");
     return OkStatus();
   };
-  d.can_delete = [](Ctx& ctx, const Obj& o) -> Status {
+  d.can_delete = [](Session& ctx, const Obj& o) -> Status {
     return RequireRole(ctx, "team", IdOf(o), "admin_role");
   };
-  d.after_create = [](Ctx& ctx, int64_t id, const Obj& v) -> Status {
+  d.after_create = [](Session& ctx, int64_t id, const Obj& v) -> Status {
     rbac::CreateObjectRoles(ctx.db, "team", id, {{"organization", IdOf(v, "organization")}});
     return OkStatus();
   };
-  d.after_update = [](Ctx& ctx, const Obj& before, const Obj& after) -> Status {
+  d.after_update = [](Session& ctx, const Obj& before, const Obj& after) -> Status {
     if (IdOf(before, "organization") != IdOf(after, "organization"))
       rbac::UpdateObjectRoleParents(ctx.db, "team", IdOf(after),
                                     {{"organization", IdOf(after, "organization")}});
@@ -73,13 +73,13 @@ void RegisterTeams() {
     s.can_attach = true;
     s.deprecated = true;
     s.title = "Team Roles";
-    s.attach = [](Ctx& ctx, int64_t team, int64_t role) {
+    s.attach = [](Session& ctx, int64_t team, int64_t role) {
       return GrantRoleToTeam(ctx, role, team);
     };
-    s.detach = [](Ctx& ctx, int64_t team, int64_t role) {
+    s.detach = [](Session& ctx, int64_t team, int64_t role) {
       return RevokeRoleFromTeam(ctx, role, team);
     };
-    s.can_attach_fn = [](Ctx& ctx, int64_t team, int64_t role, bool) -> Status {
+    s.can_attach_fn = [](Session& ctx, int64_t team, int64_t role, bool) -> Status {
       BATON_TRY(RequireRole(ctx, "team", team, "admin_role"));
       return CanGrantRole(ctx, role);
     };

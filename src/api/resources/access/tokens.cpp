@@ -91,20 +91,20 @@ void RegisterTokens() {
       "string with allowed scopes ['read', 'write'].";
   d.fields = {IdField(), Dt("created"), Dt("modified"), Text("description"),
               user,      app,           Dt("expires"),  scope};
-  d.read_filter = [](Ctx& ctx, store::Params& p) -> std::string {
+  d.read_filter = [](Session& ctx, store::Params& p) -> std::string {
     if (ctx.caller.superuser) return "";
     p.emplace_back(ctx.caller.id);
     return "t.user_id = ?";
   };
-  auto owner_or_admin = [](Ctx& ctx, const Obj& o) -> Status {
+  auto owner_or_admin = [](Session& ctx, const Obj& o) -> Status {
     if (ctx.caller.superuser || IdOf(o, "user") == ctx.caller.id) return OkStatus();
     return Error::Forbidden();
   };
-  d.can_change = [owner_or_admin](Ctx& ctx, const Obj& o, const Obj&) {
+  d.can_change = [owner_or_admin](Session& ctx, const Obj& o, const Obj&) {
     return owner_or_admin(ctx, o);
   };
   d.can_delete = owner_or_admin;
-  d.validate = [](Ctx&, Obj& v, const Obj*) -> Status {
+  d.validate = [](Session&, Obj& v, const Obj*) -> Status {
     json::object body;
     body["scope"] = v["scope"];
     BATON_ASSIGN(std::string s, ValidScope(body));

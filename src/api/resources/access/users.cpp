@@ -11,7 +11,7 @@ namespace baton::api {
 namespace {
 
 // Organizations the caller administers (admin_role).
-bool AdminOfAnyOrg(Ctx& ctx, std::string_view field = "admin_role") {
+bool AdminOfAnyOrg(Session& ctx, std::string_view field = "admin_role") {
   store::Params p;
   std::string sql = rbac::AccessibleIdsSql("organization", field, ctx.caller.id, p);
   return ctx.db.QueryInt("SELECT 1 FROM (" + sql + ") x LIMIT 1", p).has_value();
@@ -22,7 +22,7 @@ bool BoolOf(const Obj& o, std::string_view k) {
   return v && v->is_bool() && v->get_bool();
 }
 
-Status CheckFlags(Ctx& ctx, const Obj* existing, const Obj& data) {
+Status CheckFlags(Session& ctx, const Obj* existing, const Obj& data) {
   for (const char* flag : {"is_superuser", "is_system_auditor"}) {
     auto* nv = data.if_contains(flag);
     if (!nv) continue;
@@ -33,7 +33,7 @@ Status CheckFlags(Ctx& ctx, const Obj* existing, const Obj& data) {
   return OkStatus();
 }
 
-void SyncSystemRoles(Ctx& ctx, int64_t id, const Obj& v) {
+void SyncSystemRoles(Session& ctx, int64_t id, const Obj& v) {
   for (auto [flag, role] : {std::pair{"is_superuser", "system_administrator"},
                             std::pair{"is_system_auditor", "system_auditor"}}) {
     int64_t rid = rbac::SingletonRole(ctx.db, role);
@@ -97,7 +97,7 @@ void RegisterUsers() {
       {"roles", "roles",
        "{t}.id IN (SELECT m.user_id FROM role_members m WHERE m.role_id IN ({inner}))"},
   };
-  d.read_filter = [](Ctx& ctx, store::Params& p) -> std::string {
+  d.read_filter = [](Session& ctx, store::Params& p) -> std::string {
     if (ctx.caller.sees_all()) return "";
     // ORG_ADMINS_CAN_SEE_ALL_USERS: org admins and auditors see every user.
     if (AdminOfAnyOrg(ctx, "admin_role") || AdminOfAnyOrg(ctx, "auditor_role")) return "";
@@ -110,12 +110,12 @@ void RegisterUsers() {
            "'admin_role') AND r.object_id IN (" +
            orgs + "))";
   };
-  d.can_add = [](Ctx& ctx, const Obj& data) -> Status {
+  d.can_add = [](Session& ctx, const Obj& data) -> Status {
     BATON_TRY(CheckFlags(ctx, nullptr, data));
     if (ctx.caller.superuser || AdminOfAnyOrg(ctx)) return OkStatus();
     return Error::Forbidden();
   };
-  d.can_change = [](Ctx& ctx, const Obj& o, const Obj& data) -> Status {
+  d.can_change = [](Session& ctx, const Obj& o, const Obj& data) -> Status {
     BATON_TRY(CheckFlags(ctx, &o, data));
     int64_t id = IdOf(o);
     if (ctx.caller.superuser) return OkStatus();
@@ -123,14 +123,14 @@ void RegisterUsers() {
     if (id == ctx.caller.id || AdminOverUser(ctx, id)) return OkStatus();
     return Error::Forbidden();
   };
-  d.can_delete = [](Ctx& ctx, const Obj& o) -> Status {
+  d.can_delete = [](Session& ctx, const Obj& o) -> Status {
     int64_t id = IdOf(o);
     if (id == ctx.caller.id) return Error::Forbidden("Cannot delete yourself.");
     if (ctx.caller.superuser) return OkStatus();
     if (BoolOf(o, "is_superuser")) return Error::Forbidden();
     return AdminOverUser(ctx, id) ? OkStatus() : Error::Forbidden();
   };
-  d.validate = [](Ctx&, Obj& v, const Obj* existing) -> Status {
+  d.validate = [](Session&, Obj& v, const Obj* existing) -> Status {
     FieldErrors errs;
     static const std::regex kUser(R"(^[\w.@+-]+$)");
     std::string u = GetString(v, "username");
@@ -148,7 +148,7 @@ void RegisterUsers() {
     if (!errs.Empty()) return errs.ToError();
     return OkStatus();
   };
-  d.prepare_write = [](Ctx&, Obj& v, const Obj* existing) {
+  d.prepare_write = [](Session&, Obj& v, const Obj* existing) {
     std::string pw = GetString(v, "password");
     if (existing && (pw.empty() || pw == "$encrypted$" || pw == GetString(*existing, "password"))) {
       v["password"] = GetString(*existing, "password");
@@ -156,11 +156,11 @@ void RegisterUsers() {
     }
     v["password"] = HashPassword(pw, DefaultPasswordIterations());
   };
-  d.after_create = [](Ctx& ctx, int64_t id, const Obj& v) -> Status {
+  d.after_create = [](Session& ctx, int64_t id, const Obj& v) -> Status {
     SyncSystemRoles(ctx, id, v);
     return OkStatus();
   };
-  d.after_update = [](Ctx& ctx, const Obj& before, const Obj& after) -> Status {
+  d.after_update = [](Session& ctx, const Obj& before, const Obj& after) -> Status {
     SyncSystemRoles(ctx, IdOf(after), after);
     if (GetString(before, "password") != GetString(after, "password"))
       ForgetVerifiedPasswords(IdOf(after));
@@ -191,13 +191,15 @@ void RegisterUsers() {
     s.can_attach = true;
     s.deprecated = true;
     s.title = "User Roles";
-    s.attach = [](Ctx& ctx, int64_t user, int64_t role) {
+    s.attach = [](Session& ctx, int64_t user, int64_t role) {
       return GrantRoleToUser(ctx, role, user);
     };
-    s.detach = [](Ctx& ctx, int64_t user, int64_t role) {
+    s.detach = [](Session& ctx, int64_t user, int64_t role) {
       return RevokeRoleFromUser(ctx, role, user);
     };
-    s.can_attach_fn = [](Ctx& ctx, int64_t, int64_t role, bool) { return CanGrantRole(ctx, role); };
+    s.can_attach_fn = [](Session& ctx, int64_t, int64_t role, bool) {
+      return CanGrantRole(ctx, role);
+    };
     d.sublists.push_back(std::move(s));
   }
   Registry::Get().Add(std::move(d));

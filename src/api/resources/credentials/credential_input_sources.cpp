@@ -8,7 +8,7 @@
 namespace baton::api {
 namespace {
 
-std::optional<CredType> TypeOfCredential(Ctx& ctx, std::optional<int64_t> cred) {
+std::optional<CredType> TypeOfCredential(Session& ctx, std::optional<int64_t> cred) {
   if (!cred) return std::nullopt;
   auto type = ctx.db.QueryInt("SELECT credential_type_id FROM credentials WHERE id = ?", {*cred});
   if (!type) return std::nullopt;
@@ -16,7 +16,7 @@ std::optional<CredType> TypeOfCredential(Ctx& ctx, std::optional<int64_t> cred) 
 }
 
 // AWX CredentialInputSource.clean_*: every failing field is reported.
-Status Validate(Ctx& ctx, Obj& v, const Obj*) {
+Status Validate(Session& ctx, Obj& v, const Obj*) {
   FieldErrors errs;
   auto target = TypeOfCredential(ctx, OptIdOf(v, "target_credential"));
   auto source = TypeOfCredential(ctx, OptIdOf(v, "source_credential"));
@@ -41,7 +41,7 @@ Status Validate(Ctx& ctx, Obj& v, const Obj*) {
 }
 
 // AWX CredentialInputSourceAccess: admin of the target, user of the source.
-Status CheckRelated(Ctx& ctx, const Obj& v) {
+Status CheckRelated(Session& ctx, const Obj& v) {
   if (auto t = OptIdOf(v, "target_credential"); t && !HasRole(ctx, "credential", *t, "admin_role"))
     return Error::Forbidden();
   if (auto s = OptIdOf(v, "source_credential"); s && !HasRole(ctx, "credential", *s, "use_role"))
@@ -49,7 +49,7 @@ Status CheckRelated(Ctx& ctx, const Obj& v) {
   return OkStatus();
 }
 
-std::optional<json::object> CredentialSummary(Ctx& ctx, int64_t id) {
+std::optional<json::object> CredentialSummary(Session& ctx, int64_t id) {
   auto rows = ctx.db.Query(
       "SELECT name, description, credential_type_id FROM credentials WHERE id = ?", {id});
   if (rows.empty()) return std::nullopt;
@@ -84,26 +84,26 @@ void RegisterCredentialInputSources() {
       {{"target_credential", "input_field_name"},
        "__all__",
        "Credential input source with this Target credential and Input field name already exists."}};
-  d.read_filter = [](Ctx& ctx, store::Params& p) -> std::string {
+  d.read_filter = [](Session& ctx, store::Params& p) -> std::string {
     if (ctx.caller.sees_all()) return "";
     return HasRoleSql(ctx, "credential", "read_role", p, "t.target_credential_id");
   };
   // Validation first, as AWX validates the body before asking for permission.
-  d.can_add = [](Ctx& ctx, const Obj& v) -> Status {
+  d.can_add = [](Session& ctx, const Obj& v) -> Status {
     Obj copy = v;
     BATON_TRY(Validate(ctx, copy, nullptr));
     if (ctx.caller.superuser) return OkStatus();
     return CheckRelated(ctx, v);
   };
-  d.can_change = [](Ctx& ctx, const Obj& o, const Obj& data) -> Status {
+  d.can_change = [](Session& ctx, const Obj& o, const Obj& data) -> Status {
     if (ctx.caller.superuser) return OkStatus();
     BATON_TRY(CheckRelated(ctx, o));
     return CheckRelated(ctx, data);
   };
-  d.can_delete = [](Ctx& ctx, const Obj& o) -> Status {
+  d.can_delete = [](Session& ctx, const Obj& o) -> Status {
     return RequireRole(ctx, "credential", IdOf(o, "target_credential"), "admin_role");
   };
-  d.capabilities = [](Ctx& ctx, const Obj& o) {
+  d.capabilities = [](Session& ctx, const Obj& o) {
     bool can = !ctx.caller.read_only_token &&
                HasRole(ctx, "credential", IdOf(o, "target_credential"), "admin_role");
     return json::object{{"delete", can}};

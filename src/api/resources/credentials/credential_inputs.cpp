@@ -102,7 +102,7 @@ bool HasEncryptedKey(const json::object& plain) {
 }
 
 Error InputsError(std::string msg) {
-  return Error::Body(400, json::object{{"inputs", json::array{json::string(msg)}}});
+  return Error::Body(ErrorCode::kInvalid, json::object{{"inputs", json::array{json::string(msg)}}});
 }
 
 }  // namespace
@@ -114,14 +114,14 @@ json::object DisplayInputs(const json::object& stored) {
   return out;
 }
 
-Result<json::object> PlainInputs(Ctx& ctx, const CredType& t, const json::object& stored) {
+Result<json::object> PlainInputs(Session& ctx, const CredType& t, const json::object& stored) {
   return DecryptValues(ctx.cfg.secret_key, stored, t.SecretIds());
 }
 
-Result<json::object> PrepareInputs(Ctx& ctx, const CredType& t, const json::object& in,
+Result<json::object> PrepareInputs(Session& ctx, const CredType& t, const json::object& in,
                                    const json::object* stored) {
   if (ctx.cfg.secret_key.size() != kSecretKeySize)
-    return Error::Detail(500, "The secret key is not configured.");
+    return Error::Detail(ErrorCode::kInternal, "The secret key is not configured.");
   std::vector<json::object> fields = t.Fields();
   // Vault IDs are immutable once set (a serializer field check in AWX, so it comes first).
   if (stored && t.kind == "vault") {
@@ -211,7 +211,8 @@ Result<json::object> PrepareInputs(Ctx& ctx, const CredType& t, const json::obje
     if (key && Truthy(*key) && has_unlock && !encrypted && !errs.contains("ssh_key_data"))
       errs["ssh_key_unlock"] = json::array{"should not be set when SSH key is not encrypted."};
   }
-  if (!errs.empty()) return Error::Body(400, json::object{{"inputs", std::move(errs)}});
+  if (!errs.empty())
+    return Error::Body(ErrorCode::kInvalid, json::object{{"inputs", std::move(errs)}});
 
   // Encrypt the secrets; "" and the launch-time prompt "ASK" stay readable, as in AWX.
   for (auto& kv : values) {

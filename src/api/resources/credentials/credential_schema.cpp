@@ -36,7 +36,7 @@ std::vector<std::string> CredType::SecretIds() const {
   return out;
 }
 
-std::optional<CredType> LoadCredType(Ctx& ctx, int64_t id) {
+std::optional<CredType> LoadCredType(Session& ctx, int64_t id) {
   auto rows = ctx.db.Query(
       "SELECT id, name, description, kind, namespace, managed, inputs, injectors FROM "
       "credential_types WHERE id = ?",

@@ -8,7 +8,7 @@
 namespace baton::api {
 namespace {
 
-bool InUse(Ctx& ctx, int64_t id) {
+bool InUse(Session& ctx, int64_t id) {
   return ctx.db.QueryInt("SELECT 1 FROM credentials WHERE credential_type_id = ? LIMIT 1", {id})
       .has_value();
 }
@@ -20,12 +20,12 @@ json::array ToArray(const std::vector<std::string>& msgs) {
 }
 
 Error ListError(const char* field, const std::vector<std::string>& msgs) {
-  return Error::Body(400, json::object{{field, ToArray(msgs)}});
+  return Error::Body(ErrorCode::kInvalid, json::object{{field, ToArray(msgs)}});
 }
 
 // AWX CredentialTypeSerializer.validate: the model's field validation, then the in-use rule,
 // the kind and ask_at_runtime.
-Status Validate(Ctx& ctx, Obj& v, const Obj* existing) {
+Status Validate(Session& ctx, Obj& v, const Obj* existing) {
   static const json::object kEmpty;
   auto obj = [&](const char* k) -> const json::object& {
     auto* x = v.if_contains(k);
@@ -37,7 +37,7 @@ Status Validate(Ctx& ctx, Obj& v, const Obj* existing) {
   auto inj_errs = ValidateTypeInjectors(obj("injectors"), inputs);
   if (!in_errs.empty()) errs["inputs"] = ToArray(in_errs);
   if (!inj_errs.empty()) errs["injectors"] = ToArray(inj_errs);
-  if (!errs.empty()) return Error::Body(400, std::move(errs));
+  if (!errs.empty()) return Error::Body(ErrorCode::kInvalid, std::move(errs));
   if (existing && v.at("inputs") != existing->at("inputs") && InUse(ctx, IdOf(*existing)))
     return Error::Forbidden(
         "Modifications to inputs are not allowed for credential types that are in use");
@@ -97,16 +97,16 @@ void RegisterCredentialTypes() {
   d.uniques = {
       {{"name", "kind"}, "__all__", "Credential type with this Name and Kind already exists."}};
   // AWX CredentialTypeAccess: everyone reads, only superusers write.
-  d.can_add = [](Ctx& ctx, const Obj&) -> Status {
+  d.can_add = [](Session& ctx, const Obj&) -> Status {
     return ctx.caller.superuser ? OkStatus() : Error::Forbidden();
   };
-  d.can_change = [](Ctx& ctx, const Obj& o, const Obj&) -> Status {
+  d.can_change = [](Session& ctx, const Obj& o, const Obj&) -> Status {
     if (!ctx.caller.superuser) return Error::Forbidden();
     if (GetBool(o, "managed"))
       return Error::Forbidden("Modifications not allowed for managed credential types");
     return OkStatus();
   };
-  d.can_delete = [](Ctx& ctx, const Obj& o) -> Status {
+  d.can_delete = [](Session& ctx, const Obj& o) -> Status {
     if (!ctx.caller.superuser) return Error::Forbidden();
     if (GetBool(o, "managed"))
       return Error::Forbidden("Deletion not allowed for managed credential types");
@@ -114,7 +114,7 @@ void RegisterCredentialTypes() {
       return Error::Forbidden("Credential types that are in use cannot be deleted");
     return OkStatus();
   };
-  d.capabilities = [](Ctx& ctx, const Obj& o) {
+  d.capabilities = [](Session& ctx, const Obj& o) {
     bool managed = GetBool(o, "managed");
     bool can = ctx.caller.superuser && !managed && !ctx.caller.read_only_token;
     return json::object{{"edit", can}, {"delete", can}};

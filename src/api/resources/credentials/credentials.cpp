@@ -11,7 +11,7 @@ namespace {
 constexpr const char* kCt = "credential";
 
 Error DetailList(std::string msg) {
-  return Error::Body(400, json::object{{"detail", json::array{json::string(msg)}}});
+  return Error::Body(ErrorCode::kInvalid, json::object{{"detail", json::array{json::string(msg)}}});
 }
 
 // Exactly one of user, team, organization (AWX CredentialSerializerCreate.validate).
@@ -31,14 +31,14 @@ Status CheckOwners(const Obj& v) {
 }
 
 // May the caller change user `id` (themselves, or an admin of an organization the user is in)?
-bool CanChangeUser(Ctx& ctx, int64_t id) {
+bool CanChangeUser(Session& ctx, int64_t id) {
   if (ctx.caller.superuser || id == ctx.caller.id) return true;
   if (ctx.db.QueryInt("SELECT is_superuser FROM users WHERE id = ?", {id}).value_or(0))
     return false;
   return AdminOverUser(ctx, id);
 }
 
-Status CanAdd(Ctx& ctx, const Obj& v) {
+Status CanAdd(Session& ctx, const Obj& v) {
   BATON_TRY(CheckOwners(v));
   if (ctx.caller.superuser) return OkStatus();
   if (auto u = OptIdOf(v, "user"); u && !CanChangeUser(ctx, *u)) return Error::Forbidden();
@@ -50,7 +50,7 @@ Status CanAdd(Ctx& ctx, const Obj& v) {
   return OkStatus();
 }
 
-Status CanChange(Ctx& ctx, const Obj& o, const Obj& data) {
+Status CanChange(Session& ctx, const Obj& o, const Obj& data) {
   BATON_TRY(RequireRole(ctx, kCt, IdOf(o), "admin_role"));
   if (GetBool(o, "managed"))
     return Error::Forbidden("Modifications not allowed for managed credentials");
@@ -66,7 +66,7 @@ Status CanChange(Ctx& ctx, const Obj& o, const Obj& data) {
   return OkStatus();
 }
 
-Status Validate(Ctx& ctx, Obj& v, const Obj* existing) {
+Status Validate(Session& ctx, Obj& v, const Obj* existing) {
   auto type = LoadCredType(ctx, IdOf(v, "credential_type"));
   if (!type) return Error::Field("credential_type", "This field is required.");
   if (!existing) {
@@ -91,7 +91,7 @@ Status Validate(Ctx& ctx, Obj& v, const Obj* existing) {
     v["inputs"] = std::move(stored);
   } else if (type_changed) {
     auto old_type = LoadCredType(ctx, IdOf(*existing, "credential_type"));
-    if (!old_type) return Error::Detail(500, "The credential type is missing.");
+    if (!old_type) return Error::Detail(ErrorCode::kInternal, "The credential type is missing.");
     BATON_ASSIGN(json::object plain, PlainInputs(ctx, *old_type, before));
     BATON_ASSIGN(json::object stored, PrepareInputs(ctx, *type, plain, nullptr));
     v["inputs"] = std::move(stored);
@@ -99,12 +99,12 @@ Status Validate(Ctx& ctx, Obj& v, const Obj* existing) {
   return OkStatus();
 }
 
-Status AfterCreate(Ctx& ctx, int64_t id, const Obj& v) {
+Status AfterCreate(Session& ctx, int64_t id, const Obj& v) {
   rbac::CreateObjectRoles(ctx.db, kCt, id,
                           {{"organization", OptIdOf(v, "organization").value_or(0)}});
   auto admin = rbac::RoleId(ctx.db, kCt, id, "admin_role");
   auto use = rbac::RoleId(ctx.db, kCt, id, "use_role");
-  if (!admin || !use) return Error::Detail(500, "Credential roles are missing.");
+  if (!admin || !use) return Error::Detail(ErrorCode::kInternal, "Credential roles are missing.");
   if (auto user = OptIdOf(v, "user")) rbac::AddMember(ctx.db, *admin, *user);
   if (auto team = OptIdOf(v, "team")) {
     // AWX: the team's admins administer the credential, its members may use it.
@@ -117,7 +117,7 @@ Status AfterCreate(Ctx& ctx, int64_t id, const Obj& v) {
 }
 
 // Owners: users holding admin_role directly, then the objects whose roles are its parents.
-json::array Owners(Ctx& ctx, int64_t id, json::object& related) {
+json::array Owners(Session& ctx, int64_t id, json::object& related) {
   json::array owners;
   std::string first_parent_type, first_parent_url, first_user_url;
   auto users = ctx.db.Query(
@@ -192,7 +192,7 @@ void Decorate(Ctx& ctx, const Obj& o, json::object& out, bool) {
   out["kubernetes"] = type && type->kind == "kubernetes";
 }
 
-json::object Capabilities(Ctx& ctx, const Obj& o) {
+json::object Capabilities(Session& ctx, const Obj& o) {
   bool write = !ctx.caller.read_only_token;
   bool admin = write && HasRole(ctx, kCt, IdOf(o), "admin_role");
   bool edit = admin && !GetBool(o, "managed");
@@ -206,7 +206,7 @@ json::object Capabilities(Ctx& ctx, const Obj& o) {
 // A personal credential has no organization to own the copy: a superuser's copy is their own,
 // anyone else is checked against the source's first owner (and refused unless they may act
 // for that user).
-json::object CopyBody(Ctx& ctx, const Obj& src) {
+json::object CopyBody(Session& ctx, const Obj& src) {
   json::object body{{"name", GetString(src, "name")},
                     {"description", GetString(src, "description")},
                     {"credential_type", IdOf(src, "credential_type")}};
@@ -229,7 +229,7 @@ json::object CopyBody(Ctx& ctx, const Obj& src) {
   return body;
 }
 
-Status AfterCopy(Ctx& ctx, const Obj&, int64_t copy) {
+Status AfterCopy(Session& ctx, const Obj&, int64_t copy) {
   // As in AWX, whoever copies becomes an owner of the copy.
   if (auto admin = rbac::RoleId(ctx.db, kCt, copy, "admin_role");
       admin && ctx.caller.authenticated())
@@ -308,13 +308,13 @@ void RegisterCredentials() {
   d.uniques = {{{"organization", "name", "credential_type"},
                 "__all__",
                 "Credential with this Organization, Name and Credential type already exists."}};
-  d.read_filter = [](Ctx& ctx, store::Params& p) -> std::string {
+  d.read_filter = [](Session& ctx, store::Params& p) -> std::string {
     if (ctx.caller.sees_all()) return "";
     return HasRoleSql(ctx, kCt, "read_role", p);
   };
   d.can_add = CanAdd;
   d.can_change = CanChange;
-  d.can_delete = [](Ctx& ctx, const Obj& o) -> Status {
+  d.can_delete = [](Session& ctx, const Obj& o) -> Status {
     BATON_TRY(RequireRole(ctx, kCt, IdOf(o), "admin_role"));
     if (GetBool(o, "managed"))
       return Error::Forbidden("Deletion not allowed for managed credentials");
@@ -323,7 +323,7 @@ void RegisterCredentials() {
   d.capabilities = Capabilities;
   d.validate = Validate;
   d.after_create = AfterCreate;
-  d.after_update = [](Ctx& ctx, const Obj& before, const Obj& after) -> Status {
+  d.after_update = [](Session& ctx, const Obj& before, const Obj& after) -> Status {
     if (OptIdOf(before, "organization") != OptIdOf(after, "organization"))
       rbac::UpdateObjectRoleParents(ctx.db, kCt, IdOf(after),
                                     {{"organization", OptIdOf(after, "organization").value_or(0)}});
@@ -373,7 +373,7 @@ void RegisterCredentials() {
   // An organization's credentials go with it (with their roles and an activity entry each).
   if (auto* org_def = const_cast<ResourceDef*>(Registry::Get().Find("organizations"))) {
     auto prev = org_def->before_delete;
-    org_def->before_delete = [prev](Ctx& ctx, const Obj& o) -> Status {
+    org_def->before_delete = [prev](Session& ctx, const Obj& o) -> Status {
       const ResourceDef& creds = Registry::Get().Must("credentials");
       for (const auto& c : LoadWhere(ctx, creds, "t.organization_id = ?", {IdOf(o)}))
         BATON_TRY(RemoveObject(ctx, creds, c));

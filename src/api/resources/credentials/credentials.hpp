@@ -23,7 +23,7 @@ struct CredType {
   bool IsSecret(std::string_view id) const;
   std::vector<std::string> SecretIds() const;
 };
-std::optional<CredType> LoadCredType(Ctx& ctx, int64_t id);
+std::optional<CredType> LoadCredType(Session& ctx, int64_t id);
 
 // Python's repr() and type name of a JSON value, for messages phrased like jsonschema's.
 std::string PyRepr(const json::value& v);
@@ -42,12 +42,12 @@ std::string CheckSshPrivateKey(std::string_view data, bool* encrypted);
 // Validates the `inputs` of a credential of type `t` as AWX does (CredentialInputField) and
 // returns the object to store: "$encrypted$" replaced by the stored value on update, secret
 // values encrypted with the configured key. `stored` is the current stored inputs on update.
-Result<json::object> PrepareInputs(Ctx& ctx, const CredType& t, const json::object& in,
+Result<json::object> PrepareInputs(Session& ctx, const CredType& t, const json::object& in,
                                    const json::object* stored);
 // Stored inputs with every encrypted value shown as "$encrypted$" (AWX display_inputs).
 json::object DisplayInputs(const json::object& stored);
 // Stored inputs with the type's secret fields decrypted (for copies and re-validation); never
 // serialize the result.
-Result<json::object> PlainInputs(Ctx& ctx, const CredType& t, const json::object& stored);
+Result<json::object> PlainInputs(Session& ctx, const CredType& t, const json::object& stored);
 
 }  // namespace baton::api

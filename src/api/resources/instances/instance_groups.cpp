@@ -13,7 +13,7 @@ namespace {
 
 constexpr const char* kCt = "instance_group";
 
-bool Managed(Ctx& ctx, int64_t id) {
+bool Managed(Session& ctx, int64_t id) {
   return ctx.db.QueryInt("SELECT managed FROM instance_groups WHERE id = ?", {id}).value_or(0) != 0;
 }
 
@@ -24,7 +24,7 @@ FieldDef Bounded(std::string name, int64_t min, std::optional<int64_t> max = {})
   return f;
 }
 
-Status Validate(Ctx& ctx, Obj& v, const Obj* existing) {
+Status Validate(Session& ctx, Obj& v, const Obj* existing) {
   if (existing && IdOf(*existing) && Managed(ctx, IdOf(*existing)) &&
       GetString(v, "name") != GetString(*existing, "name"))
     return Error::Field("name",
@@ -86,12 +86,12 @@ SubListDef InstanceGroupsSubList(std::string owner_type, OwnerCheck can_edit) {
       "t.id IN (SELECT instance_group_id FROM instance_group_attachments WHERE "
       "owner_type = '" +
       owner_type + "' AND owner_id = ?)";
-  s.can_attach_fn = [can_edit](Ctx& ctx, int64_t parent, int64_t group, bool detach) -> Status {
+  s.can_attach_fn = [can_edit](Session& ctx, int64_t parent, int64_t group, bool detach) -> Status {
     BATON_TRY(can_edit(ctx, parent));
     if (detach) return OkStatus();
     return RequireRole(ctx, kCt, group, "use_role");
   };
-  s.attach = [owner_type](Ctx& ctx, int64_t parent, int64_t group) -> Status {
+  s.attach = [owner_type](Session& ctx, int64_t parent, int64_t group) -> Status {
     ctx.db.Exec(
         "INSERT INTO instance_group_attachments (owner_type, owner_id, instance_group_id, "
         "position) VALUES (?, ?, ?, (SELECT COALESCE(MAX(position), -1) + 1 FROM "
@@ -100,7 +100,7 @@ SubListDef InstanceGroupsSubList(std::string owner_type, OwnerCheck can_edit) {
         {owner_type, parent, group, owner_type, parent});
     return OkStatus();
   };
-  s.detach = [owner_type](Ctx& ctx, int64_t parent, int64_t group) -> Status {
+  s.detach = [owner_type](Session& ctx, int64_t parent, int64_t group) -> Status {
     ctx.db.Exec(
         "DELETE FROM instance_group_attachments WHERE owner_type = ? AND owner_id = ? AND "
         "instance_group_id = ?",
@@ -133,26 +133,26 @@ void RegisterInstanceGroups() {
   d.fields.push_back(pod);
   d.fields.push_back(Internal("managed", "managed", FieldType::kBool));
   d.uniques = {{{"name"}, "name", "instance group with this name already exists."}};
-  d.read_filter = [](Ctx& ctx, store::Params& p) -> std::string {
+  d.read_filter = [](Session& ctx, store::Params& p) -> std::string {
     if (ctx.caller.sees_all()) return "";
     return HasRoleSql(ctx, kCt, "read_role", p);
   };
-  d.can_add = [](Ctx& ctx, const Obj&) -> Status {
+  d.can_add = [](Session& ctx, const Obj&) -> Status {
     return ctx.caller.superuser ? OkStatus() : Error::Forbidden();
   };
-  d.can_change = [](Ctx& ctx, const Obj& o, const Obj&) -> Status {
+  d.can_change = [](Session& ctx, const Obj& o, const Obj&) -> Status {
     return RequireRole(ctx, kCt, IdOf(o), "admin_role");
   };
-  d.can_delete = [](Ctx& ctx, const Obj& o) -> Status {
+  d.can_delete = [](Session& ctx, const Obj& o) -> Status {
     if (GetBool(o, "managed")) return Error::Forbidden();
     return RequireRole(ctx, kCt, IdOf(o), "admin_role");
   };
   d.validate = Validate;
-  d.after_create = [](Ctx& ctx, int64_t id, const Obj&) -> Status {
+  d.after_create = [](Session& ctx, int64_t id, const Obj&) -> Status {
     rbac::CreateObjectRoles(ctx.db, kCt, id, {});
     return OkStatus();
   };
-  d.before_delete = [](Ctx& ctx, const Obj& o) -> Status {
+  d.before_delete = [](Session& ctx, const Obj& o) -> Status {
     ctx.db.Exec("DELETE FROM instance_group_attachments WHERE instance_group_id = ?", {IdOf(o)});
     return OkStatus();
   };

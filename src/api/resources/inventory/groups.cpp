@@ -6,19 +6,20 @@
 namespace baton::api {
 namespace {
 
-std::optional<int64_t> GroupInventory(Ctx& ctx, int64_t group) {
+std::optional<int64_t> GroupInventory(Session& ctx, int64_t group) {
   return ctx.db.QueryInt("SELECT inventory_id FROM groups WHERE id = ?", {group});
 }
 
-Status SameInventory(Ctx& ctx, int64_t group, const char* table, int64_t other) {
+Status SameInventory(Session& ctx, int64_t group, const char* table, int64_t other) {
   auto a = GroupInventory(ctx, group);
   auto b =
       ctx.db.QueryInt(std::string("SELECT inventory_id FROM ") + table + " WHERE id = ?", {other});
   if (a && b && *a == *b) return OkStatus();
-  return Error::Detail(400, "Cannot associate two items from different inventories.");
+  return Error::Detail(ErrorCode::kInvalid,
+                       "Cannot associate two items from different inventories.");
 }
 
-Status Validate(Ctx& ctx, Obj& v, const Obj* existing) {
+Status Validate(Session& ctx, Obj& v, const Obj* existing) {
   json::object errs;
   std::string name = GetString(v, "name");
   if (name == "all" || name == "_meta") errs["name"] = json::array{"Invalid group name."};
@@ -27,7 +28,7 @@ Status Validate(Ctx& ctx, Obj& v, const Obj* existing) {
     auto held = CheckInventoryHoldsObjects(ctx, inv, "Group");
     if (!held.ok()) errs["inventory"] = held.error().body.as_object().at("inventory");
   }
-  if (!errs.empty()) return Error::Body(400, std::move(errs));
+  if (!errs.empty()) return Error::Body(ErrorCode::kInvalid, std::move(errs));
   if (ctx.db.QueryInt("SELECT 1 FROM hosts WHERE inventory_id = ? AND name = ?", {inv, name}))
     return Error::All("A Host with that name already exists.");
   return OkStatus();
@@ -47,7 +48,7 @@ void Decorate(Ctx& ctx, const Obj& o, json::object& out, bool) {
 }
 
 // The sub-lists creating children in the group's inventory.
-Result<std::optional<int64_t>> InjectInventory(Ctx& ctx, int64_t group, json::object& body) {
+Result<std::optional<int64_t>> InjectInventory(Session& ctx, int64_t group, json::object& body) {
   if (auto inv = GroupInventory(ctx, group)) body["inventory"] = *inv;
   return std::optional<int64_t>();
 }
@@ -62,7 +63,7 @@ SubListDef HostsSubList() {
   s.title = "Hosts";
   // AWX's GroupHostsList.create: a host of that name already in the inventory (and no new
   // variables) is attached instead of created.
-  s.before_create = [](Ctx& ctx, int64_t group,
+  s.before_create = [](Session& ctx, int64_t group,
                        json::object& body) -> Result<std::optional<int64_t>> {
     auto inv = GroupInventory(ctx, group);
     if (!inv) return std::optional<int64_t>();
@@ -78,14 +79,14 @@ SubListDef HostsSubList() {
     if (existing && no_vars) return existing;
     return std::optional<int64_t>();
   };
-  s.attach = [](Ctx& ctx, int64_t group, int64_t host) -> Status {
+  s.attach = [](Session& ctx, int64_t group, int64_t host) -> Status {
     BATON_TRY(SameInventory(ctx, group, "hosts", host));
     ctx.db.Exec("INSERT INTO group_hosts (group_id, host_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
                 {group, host});
     return OkStatus();
   };
   s.after_create = s.attach;
-  s.detach = [](Ctx& ctx, int64_t group, int64_t host) -> Status {
+  s.detach = [](Session& ctx, int64_t group, int64_t host) -> Status {
     ctx.db.Exec("DELETE FROM group_hosts WHERE group_id = ? AND host_id = ?", {group, host});
     return OkStatus();
   };
@@ -101,7 +102,7 @@ SubListDef ChildrenSubList() {
   s.can_attach = true;
   s.title = "Children";
   s.before_create = InjectInventory;
-  s.attach = [](Ctx& ctx, int64_t parent, int64_t child) -> Status {
+  s.attach = [](Session& ctx, int64_t parent, int64_t child) -> Status {
     BATON_TRY(SameInventory(ctx, parent, "groups", child));
     // No cycles: the parent and its ancestors may not be the child or among its descendants.
     bool cycle = parent == child ||
@@ -117,7 +118,7 @@ SubListDef ChildrenSubList() {
     return OkStatus();
   };
   s.after_create = s.attach;
-  s.detach = [](Ctx& ctx, int64_t parent, int64_t child) -> Status {
+  s.detach = [](Session& ctx, int64_t parent, int64_t child) -> Status {
     ctx.db.Exec("DELETE FROM group_children WHERE parent_id = ? AND child_id = ?", {parent, child});
     return OkStatus();
   };
@@ -151,13 +152,13 @@ void RegisterGroups() {
        "{t}.id IN (SELECT gc.child_id FROM group_children gc WHERE gc.parent_id IN ({inner}))"},
   };
   UseInventoryChildPolicy(d);
-  d.capabilities = [](Ctx& ctx, const Obj& o) {
+  d.capabilities = [](Session& ctx, const Obj& o) {
     bool edit = CanAdminInventory(ctx, IdOf(o, "inventory"));
     return json::object{{"copy", edit}, {"edit", edit}, {"delete", edit}};
   };
   d.validate = Validate;
   d.decorate = Decorate;
-  d.before_delete = [](Ctx& ctx, const Obj& o) { return DeleteGroupRecursive(ctx, IdOf(o)); };
+  d.before_delete = [](Session& ctx, const Obj& o) { return DeleteGroupRecursive(ctx, IdOf(o)); };
   d.sublists.push_back(HostsSubList());
   d.sublists.push_back(ChildrenSubList());
   d.sublists.push_back(ListOnly("all_hosts", "hosts",

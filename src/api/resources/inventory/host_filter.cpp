@@ -19,7 +19,7 @@ struct Term {
 
 class Parser {
  public:
-  Parser(Ctx& ctx, std::string_view s, store::Params& p) : ctx_(ctx), s_(s), p_(p) {}
+  Parser(Session& ctx, std::string_view s, store::Params& p) : ctx_(ctx), s_(s), p_(p) {}
 
   Result<std::string> Parse() {
     BATON_ASSIGN(std::string sql, Or());
@@ -29,7 +29,9 @@ class Parser {
   }
 
  private:
-  Error Invalid() const { return Error::Detail(400, "Invalid query " + std::string(s_)); }
+  Error Invalid() const {
+    return Error::Detail(ErrorCode::kInvalid, "Invalid query " + std::string(s_));
+  }
 
   void SkipSpace() {
     while (pos_ < s_.size() && std::isspace(static_cast<unsigned char>(s_[pos_]))) ++pos_;
@@ -70,12 +72,14 @@ class Parser {
   Result<std::string> Operand() {
     SkipSpace();
     if (++terms_ > kMaxTerms)
-      return Error::Detail(400, "Invalid query " + std::string(s_) + ": more than " +
-                                    std::to_string(kMaxTerms) + " terms.");
+      return Error::Detail(ErrorCode::kInvalid, "Invalid query " + std::string(s_) +
+                                                    ": more than " + std::to_string(kMaxTerms) +
+                                                    " terms.");
     if (pos_ < s_.size() && s_[pos_] == '(') {
       if (++nesting_ > kMaxNesting)
-        return Error::Detail(400, "Invalid query " + std::string(s_) + ": parentheses nested " +
-                                      "deeper than " + std::to_string(kMaxNesting) + ".");
+        return Error::Detail(ErrorCode::kInvalid, "Invalid query " + std::string(s_) +
+                                                      ": parentheses nested " + "deeper than " +
+                                                      std::to_string(kMaxNesting) + ".");
       ++pos_;
       BATON_ASSIGN(std::string inner, Or());
       --nesting_;
@@ -147,7 +151,8 @@ class Parser {
     for (const char* reserved :
          {"page", "page_size", "format", "order", "order_by", "type", "host_filter",
           "count_disabled", "no_truncate", "limit", "validate", "role_level"})
-      if (key == reserved) return Error::Detail(400, "Host has no field named '" + key + "'");
+      if (key == reserved)
+        return Error::Detail(ErrorCode::kInvalid, "Host has no field named '" + key + "'");
     BATON_ASSIGN(FilterSql fs, CompileListQuery(ctx_, hosts, QueryParams{{key, value}}));
     p_.insert(p_.end(), fs.params.begin(), fs.params.end());
     return fs.where.empty() ? std::string("1=1") : fs.where;
@@ -175,7 +180,7 @@ class Parser {
     if (pieces.size() > 1)
       for (const char* l : kLookups)
         if (pieces.back() == l)
-          return Error::Detail(400,
+          return Error::Detail(ErrorCode::kInvalid,
                                std::string("ansible_facts does not support searching with __") + l);
     json::value v = Typed(t);
     for (size_t i = pieces.size(); i-- > 0;) {
@@ -244,7 +249,7 @@ class Parser {
     return have == want;
   }
 
-  Ctx& ctx_;
+  Session& ctx_;
   std::string_view s_;
   store::Params& p_;
   size_t pos_ = 0;
@@ -254,7 +259,7 @@ class Parser {
 
 }  // namespace
 
-Result<std::string> CompileHostFilter(Ctx& ctx, std::string_view filter, store::Params& p) {
+Result<std::string> CompileHostFilter(Session& ctx, std::string_view filter, store::Params& p) {
   store::Params local;
   Parser parser(ctx, filter, local);
   BATON_ASSIGN(std::string sql, parser.Parse());

@@ -33,7 +33,7 @@ std::optional<int64_t> SplitPort(std::string& name, std::string* error) {
   return n;
 }
 
-Status Validate(Ctx& ctx, Obj& v, const Obj* existing) {
+Status Validate(Session& ctx, Obj& v, const Obj* existing) {
   json::object errs;
   std::string name = GetString(v, "name");
   std::string port_error;
@@ -44,7 +44,7 @@ Status Validate(Ctx& ctx, Obj& v, const Obj* existing) {
     auto held = CheckInventoryHoldsObjects(ctx, inv, "Host");
     if (!held.ok()) errs["inventory"] = held.error().body.as_object().at("inventory");
   }
-  if (!errs.empty()) return Error::Body(400, std::move(errs));
+  if (!errs.empty()) return Error::Body(ErrorCode::kInvalid, std::move(errs));
   if (port) {
     v["name"] = name;
     auto vars = ParseVarsMapping(GetString(v, "variables"));
@@ -58,7 +58,7 @@ Status Validate(Ctx& ctx, Obj& v, const Obj* existing) {
 }
 
 // summary_fields.last_job: contract §5.2 plus the job's template (HostSerializer).
-std::optional<json::object> LastJobSummary(Ctx& ctx, int64_t job) {
+std::optional<json::object> LastJobSummary(Session& ctx, int64_t job) {
   auto rows = ctx.db.Query(
       "SELECT u.name, u.description, u.finished, u.status, u.failed, u.canceled_on, jt.id, "
       "jt.name FROM unified_jobs u LEFT JOIN job_templates jt ON jt.id = u.job_template_id WHERE "
@@ -85,7 +85,7 @@ std::optional<json::object> LastJobSummary(Ctx& ctx, int64_t job) {
 }
 
 // summary_fields.recent_jobs: the jobs of the host's last five summaries, newest first.
-json::array RecentJobs(Ctx& ctx, int64_t host) {
+json::array RecentJobs(Session& ctx, int64_t host) {
   json::array out;
   auto rows = ctx.db.Query(
       "SELECT u.id, COALESCE(jt.name, ''), u.type, u.status, u.finished FROM job_host_summaries s "
@@ -145,15 +145,16 @@ void Decorate(Ctx& ctx, const Obj& o, json::object& out, bool) {
               {{"has_active_failures", has_active_failures}, {"has_inventory_sources", false}});
 }
 
-std::optional<int64_t> HostInventory(Ctx& ctx, int64_t host) {
+std::optional<int64_t> HostInventory(Session& ctx, int64_t host) {
   return ctx.db.QueryInt("SELECT inventory_id FROM hosts WHERE id = ?", {host});
 }
 
-Status SameInventory(Ctx& ctx, int64_t host, int64_t group) {
+Status SameInventory(Session& ctx, int64_t host, int64_t group) {
   auto a = HostInventory(ctx, host);
   auto b = ctx.db.QueryInt("SELECT inventory_id FROM groups WHERE id = ?", {group});
   if (a && b && *a == *b) return OkStatus();
-  return Error::Detail(400, "Cannot associate two items from different inventories.");
+  return Error::Detail(ErrorCode::kInvalid,
+                       "Cannot associate two items from different inventories.");
 }
 
 }  // namespace
@@ -209,12 +210,12 @@ void RegisterHosts() {
     s.can_create = true;
     s.can_attach = true;
     s.title = "Groups";
-    s.before_create = [](Ctx& ctx, int64_t host,
+    s.before_create = [](Session& ctx, int64_t host,
                          json::object& body) -> Result<std::optional<int64_t>> {
       if (auto inv = HostInventory(ctx, host)) body["inventory"] = *inv;
       return std::optional<int64_t>();
     };
-    s.attach = [](Ctx& ctx, int64_t host, int64_t group) -> Status {
+    s.attach = [](Session& ctx, int64_t host, int64_t group) -> Status {
       BATON_TRY(SameInventory(ctx, host, group));
       ctx.db.Exec(
           "INSERT INTO group_hosts (group_id, host_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
@@ -222,7 +223,7 @@ void RegisterHosts() {
       return OkStatus();
     };
     s.after_create = s.attach;
-    s.detach = [](Ctx& ctx, int64_t host, int64_t group) -> Status {
+    s.detach = [](Session& ctx, int64_t host, int64_t group) -> Status {
       ctx.db.Exec("DELETE FROM group_hosts WHERE group_id = ? AND host_id = ?", {group, host});
       return OkStatus();
     };

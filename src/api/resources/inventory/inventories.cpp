@@ -15,7 +15,7 @@ const char* kKindMessage =
 
 // AWX's InventoryAccess.can_admin: admin of the inventory, and inventory admin of the
 // organizations involved when the organization changes or a new host_filter is set.
-Status CanAdmin(Ctx& ctx, const Obj& o, const Obj& data) {
+Status CanAdmin(Session& ctx, const Obj& o, const Obj& data) {
   if (ctx.caller.superuser) return OkStatus();
   auto cur_org = OptIdOf(o, "organization");
   std::optional<int64_t> new_org = cur_org;
@@ -34,7 +34,7 @@ Status CanAdmin(Ctx& ctx, const Obj& o, const Obj& data) {
   return RequireRole(ctx, "inventory", IdOf(o), "admin_role");
 }
 
-Status Validate(Ctx& ctx, Obj& v, const Obj* existing) {
+Status Validate(Session& ctx, Obj& v, const Obj* existing) {
   if (existing) v["kind"] = existing->at("kind");  // immutable (a different kind is a 405)
   auto* hf = v.if_contains("host_filter");
   if (hf && hf->is_string() && hf->get_string().empty()) *hf = nullptr;
@@ -79,7 +79,7 @@ void Decorate(Ctx& ctx, const Obj& o, json::object& out, bool) {
                {"inventory_sources_with_failures", failing}});
 }
 
-json::object Capabilities(Ctx& ctx, const Obj& o) {
+json::object Capabilities(Session& ctx, const Obj& o) {
   static const Obj kEmpty;
   bool ro = ctx.caller.read_only_token;
   bool edit = !ro && CanAdmin(ctx, o, kEmpty).ok();
@@ -96,7 +96,7 @@ json::object Capabilities(Ctx& ctx, const Obj& o) {
 
 // Copies the groups, hosts and their relations of `source` into `copy` (AWX copies them after
 // answering; here they are copied inside the copy's transaction).
-Status CopyContents(Ctx& ctx, const Obj& source, int64_t copy) {
+Status CopyContents(Session& ctx, const Obj& source, int64_t copy) {
   int64_t src = IdOf(source);
   std::string now = ctx.now_iso();
   store::Value by = ctx.caller.authenticated() ? store::Value(ctx.caller.id) : store::Null();
@@ -148,12 +148,13 @@ SubListDef ChildList(std::string name, std::string child, std::string filter, st
   s.inject_field = "inventory";
   s.title = std::move(title);
   std::string table = child;
-  s.attach = [table](Ctx& ctx, int64_t inv, int64_t obj) -> Status {
+  s.attach = [table](Session& ctx, int64_t inv, int64_t obj) -> Status {
     auto cur = ctx.db.QueryInt("SELECT inventory_id FROM " + table + " WHERE id = ?", {obj});
     if (cur && *cur == inv) return OkStatus();
-    return Error::Detail(400, "Cannot associate two items from different inventories.");
+    return Error::Detail(ErrorCode::kInvalid,
+                         "Cannot associate two items from different inventories.");
   };
-  s.detach = [child](Ctx& ctx, int64_t inv, int64_t obj) -> Status {
+  s.detach = [child](Session& ctx, int64_t inv, int64_t obj) -> Status {
     auto cur = ctx.db.QueryInt("SELECT inventory_id FROM " + child + " WHERE id = ?", {obj});
     if (!cur || *cur != inv) return OkStatus();
     return DeleteInventoryObject(ctx, child, obj);
@@ -210,34 +211,34 @@ void RegisterInventories() {
       {"groups", "groups",
        "{t}.id IN (SELECT x.inventory_id FROM groups x WHERE x.id IN ({inner}))"},
   };
-  d.read_filter = [](Ctx& ctx, store::Params& p) -> std::string {
+  d.read_filter = [](Session& ctx, store::Params& p) -> std::string {
     if (ctx.caller.sees_all()) return "";
     return HasRoleSql(ctx, "inventory", "read_role", p);
   };
-  d.can_add = [](Ctx& ctx, const Obj& data) -> Status {
+  d.can_add = [](Session& ctx, const Obj& data) -> Status {
     if (ctx.caller.superuser) return OkStatus();
     auto org = OptIdOf(data, "organization");
     if (!org) return OkStatus();  // validation answers "This field cannot be blank."
     return RequireRole(ctx, "organization", *org, "inventory_admin_role");
   };
-  d.can_change = [](Ctx& ctx, const Obj& o, const Obj& data) -> Status {
+  d.can_change = [](Session& ctx, const Obj& o, const Obj& data) -> Status {
     BATON_TRY(CanAdmin(ctx, o, data));
     auto* k = data.if_contains("kind");
     if (k && k->is_string() && !k->get_string().empty() && k->get_string() != GetString(o, "kind"))
-      return Error::Err(kKindMessage, 405);
+      return Error::Err(kKindMessage, ErrorCode::kNotAllowed);
     return OkStatus();
   };
-  d.can_delete = [](Ctx& ctx, const Obj& o) -> Status {
+  d.can_delete = [](Session& ctx, const Obj& o) -> Status {
     static const Obj kEmpty;
     return CanAdmin(ctx, o, kEmpty);
   };
   d.capabilities = Capabilities;
   d.validate = Validate;
-  d.after_create = [](Ctx& ctx, int64_t id, const Obj& v) -> Status {
+  d.after_create = [](Session& ctx, int64_t id, const Obj& v) -> Status {
     rbac::CreateObjectRoles(ctx.db, "inventory", id, {{"organization", IdOf(v, "organization")}});
     return OkStatus();
   };
-  d.after_update = [](Ctx& ctx, const Obj& before, const Obj& after) -> Status {
+  d.after_update = [](Session& ctx, const Obj& before, const Obj& after) -> Status {
     if (OptIdOf(before, "organization") != OptIdOf(after, "organization"))
       rbac::UpdateObjectRoleParents(ctx.db, "inventory", IdOf(after),
                                     {{"organization", IdOf(after, "organization")}});
@@ -248,7 +249,7 @@ void RegisterInventories() {
 
   {
     SubListDef s = ChildList("hosts", "hosts", "t.inventory_id = ?", "Hosts");
-    s.scope = [](Ctx& ctx, const json::object& inv, store::Params& p) {
+    s.scope = [](Session& ctx, const json::object& inv, store::Params& p) {
       return InventoryHostsSql(ctx, inv, p);
     };
     d.sublists.push_back(std::move(s));

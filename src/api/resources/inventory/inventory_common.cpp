@@ -10,11 +10,11 @@
 
 namespace baton::api {
 
-std::optional<std::string> InventoryKind(Ctx& ctx, int64_t inventory_id) {
+std::optional<std::string> InventoryKind(Session& ctx, int64_t inventory_id) {
   return ctx.db.QueryString("SELECT kind FROM inventories WHERE id = ?", {inventory_id});
 }
 
-Result<std::string> InventoryHostsSql(Ctx& ctx, const Obj& inventory, store::Params& p) {
+Result<std::string> InventoryHostsSql(Session& ctx, const Obj& inventory, store::Params& p) {
   if (GetString(inventory, "kind") != "smart") {
     p.emplace_back(IdOf(inventory));
     return std::string("t.inventory_id = ?");
@@ -33,20 +33,20 @@ Result<std::string> InventoryHostsSql(Ctx& ctx, const Obj& inventory, store::Par
          f + ") GROUP BY sh.name)";
 }
 
-int64_t InventoryTotalHosts(Ctx& ctx, const Obj& inventory) {
+int64_t InventoryTotalHosts(Session& ctx, const Obj& inventory) {
   store::Params p;
   auto sql = InventoryHostsSql(ctx, inventory, p);
   if (!sql.ok()) return 0;
   return ctx.db.QueryInt("SELECT COUNT(*) FROM hosts t WHERE " + sql.value(), p).value_or(0);
 }
 
-int64_t InventoryTotalGroups(Ctx& ctx, const Obj& inventory) {
+int64_t InventoryTotalGroups(Session& ctx, const Obj& inventory) {
   if (GetString(inventory, "kind") == "smart") return 0;
   return ctx.db.QueryInt("SELECT COUNT(*) FROM groups WHERE inventory_id = ?", {IdOf(inventory)})
       .value_or(0);
 }
 
-std::pair<int64_t, int64_t> InventorySourceCounts(Ctx& ctx, int64_t inventory_id) {
+std::pair<int64_t, int64_t> InventorySourceCounts(Session& ctx, int64_t inventory_id) {
   auto rows = ctx.db.Query(
       "SELECT COUNT(*), COALESCE(SUM(CASE WHEN (SELECT j.failed FROM unified_jobs j WHERE "
       "j.inventory_source_id = s.id AND j.type = 'inventory_update' ORDER BY j.id DESC LIMIT 1) = "
@@ -57,7 +57,7 @@ std::pair<int64_t, int64_t> InventorySourceCounts(Ctx& ctx, int64_t inventory_id
   return {store::AsInt(rows.rows[0][0]), store::AsInt(rows.rows[0][1])};
 }
 
-std::optional<json::object> InventorySummary(Ctx& ctx, int64_t inventory_id) {
+std::optional<json::object> InventorySummary(Session& ctx, int64_t inventory_id) {
   auto inv = Load(ctx, Registry::Get().Must("inventories"), inventory_id);
   if (!inv) return std::nullopt;
   json::object s{{"id", inventory_id},
@@ -79,22 +79,23 @@ std::optional<json::object> InventorySummary(Ctx& ctx, int64_t inventory_id) {
   return s;
 }
 
-std::string ReadableInventoriesSql(Ctx& ctx, store::Params& p, std::string_view column) {
+std::string ReadableInventoriesSql(Session& ctx, store::Params& p, std::string_view column) {
   if (ctx.caller.sees_all()) return "";
   return HasRoleSql(ctx, "inventory", "read_role", p, column);
 }
 
-Status CheckInventoryHoldsObjects(Ctx& ctx, int64_t inventory_id, std::string_view model) {
+Status CheckInventoryHoldsObjects(Session& ctx, int64_t inventory_id, std::string_view model) {
   auto kind = InventoryKind(ctx, inventory_id);
   if (kind && (*kind == "smart" || *kind == "constructed"))
     return Error::Body(
-        400, json::object{{"inventory",
-                           json::object{{"detail", "Cannot create " + std::string(model) +
-                                                       " for Smart or Constructed Inventories"}}}});
+        ErrorCode::kInvalid,
+        json::object{
+            {"inventory", json::object{{"detail", "Cannot create " + std::string(model) +
+                                                      " for Smart or Constructed Inventories"}}}});
   return OkStatus();
 }
 
-bool CanAdminInventory(Ctx& ctx, int64_t inventory_id) {
+bool CanAdminInventory(Session& ctx, int64_t inventory_id) {
   return !ctx.caller.read_only_token && HasRole(ctx, "inventory", inventory_id, "admin_role");
 }
 
@@ -151,7 +152,7 @@ std::string DescendantsSql() {
          "SELECT id FROM des";
 }
 
-Status DeleteInventoryObject(Ctx& ctx, const std::string& resource, int64_t id) {
+Status DeleteInventoryObject(Session& ctx, const std::string& resource, int64_t id) {
   const ResourceDef& def = Registry::Get().Must(resource);
   auto obj = Load(ctx, def, id);
   if (!obj) return OkStatus();
@@ -164,7 +165,7 @@ Status DeleteInventoryObject(Ctx& ctx, const std::string& resource, int64_t id) 
   return OkStatus();
 }
 
-Status DeleteGroupRecursive(Ctx& ctx, int64_t group_id) {
+Status DeleteGroupRecursive(Session& ctx, int64_t group_id) {
   // A port of AWX's Group.delete_recursive(): detach the group from its hosts and children;
   // hosts left in no group and children left without parents go too, recursively.
   auto inv = ctx.db.QueryInt("SELECT inventory_id FROM groups WHERE id = ?", {group_id});
@@ -213,19 +214,19 @@ Status DeleteGroupRecursive(Ctx& ctx, int64_t group_id) {
 }
 
 void UseInventoryChildPolicy(ResourceDef& d) {
-  d.read_filter = [](Ctx& ctx, store::Params& p) {
+  d.read_filter = [](Session& ctx, store::Params& p) {
     return ReadableInventoriesSql(ctx, p, "t.inventory_id");
   };
-  d.can_add = [](Ctx& ctx, const Obj& data) -> Status {
+  d.can_add = [](Session& ctx, const Obj& data) -> Status {
     return RequireRole(ctx, "inventory", IdOf(data, "inventory"), "admin_role");
   };
-  d.can_change = [](Ctx& ctx, const Obj& o, const Obj&) -> Status {
+  d.can_change = [](Session& ctx, const Obj& o, const Obj&) -> Status {
     return RequireRole(ctx, "inventory", IdOf(o, "inventory"), "admin_role");
   };
-  d.can_delete = [](Ctx& ctx, const Obj& o) -> Status {
+  d.can_delete = [](Session& ctx, const Obj& o) -> Status {
     return RequireRole(ctx, "inventory", IdOf(o, "inventory"), "admin_role");
   };
-  d.capabilities = [](Ctx& ctx, const Obj& o) {
+  d.capabilities = [](Session& ctx, const Obj& o) {
     bool edit = CanAdminInventory(ctx, IdOf(o, "inventory"));
     return json::object{{"edit", edit}, {"delete", edit}};
   };

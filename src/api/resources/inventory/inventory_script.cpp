@@ -30,20 +30,22 @@ Result<Reply> Script(Ctx& ctx, ApiRequest& req) {
   int64_t slice_number = 1, slice_count = 1;
   if (const std::string* subset = req.Q("subset"); subset && !subset->empty()) {
     if (subset->rfind("slice", 0) != 0)
-      return Error::Detail(400, "Subset does not use any supported syntax.");
+      return Error::Detail(ErrorCode::kInvalid, "Subset does not use any supported syntax.");
     static const std::regex kSlice(R"(^slice(\d+)of(\d+))");
     std::smatch m;
     if (!std::regex_search(*subset, m, kSlice))
-      return Error::Detail(400, "Could not parse subset as slice specification.");
+      return Error::Detail(ErrorCode::kInvalid, "Could not parse subset as slice specification.");
     try {
       slice_number = std::stoll(m[1].str());
       slice_count = std::stoll(m[2].str());
     } catch (const std::exception&) {
-      return Error::Detail(400, "Could not parse subset as slice specification.");
+      return Error::Detail(ErrorCode::kInvalid, "Could not parse subset as slice specification.");
     }
     if (slice_number > slice_count)
-      return Error::Detail(400, "Slice number must be less than total number of slices.");
-    if (slice_number < 1) return Error::Detail(400, "Slice number must be 1 or higher.");
+      return Error::Detail(ErrorCode::kInvalid,
+                           "Slice number must be less than total number of slices.");
+    if (slice_number < 1)
+      return Error::Detail(ErrorCode::kInvalid, "Slice number must be 1 or higher.");
   }
   store::Params p;
   BATON_ASSIGN(std::string where, InventoryHostsSql(ctx, inv, p));
@@ -67,7 +69,7 @@ Result<Reply> Script(Ctx& ctx, ApiRequest& req) {
 }
 
 // A group as its list representation plus its children, recursively (AWX's InventoryTreeView).
-json::value TreeNode(Ctx& ctx, int64_t id, const std::map<int64_t, json::object>& serialized,
+json::value TreeNode(Session& ctx, int64_t id, const std::map<int64_t, json::object>& serialized,
                      const std::map<int64_t, std::vector<int64_t>>& children) {
   json::object node = serialized.at(id);
   json::array kids;
@@ -112,7 +114,7 @@ runner::HostsSqlFn RunnerInventoryHosts(const Config& cfg) {
       [&cfg](store::Connection& db, int64_t inventory_id, store::Params& p) -> Result<std::string> {
         rbac::Caller system;
         system.superuser = true;
-        Ctx ctx{db, system, cfg};
+        Session ctx{db, system, cfg};
         auto inv = Load(ctx, Registry::Get().Must("inventories"), inventory_id);
         if (!inv) return Error::NotFound();
         return InventoryHostsSql(ctx, *inv, p);

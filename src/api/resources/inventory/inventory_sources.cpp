@@ -21,12 +21,12 @@ bool CanUpdateSource(const Obj& s) {
   return !src.empty();
 }
 
-store::Value Caller(Ctx& ctx) {
+store::Value Caller(Session& ctx) {
   return ctx.caller.authenticated() ? store::Value(ctx.caller.id) : store::Null();
 }
 
 // Creates a pending inventory update copying the source's settings; wakes the dispatcher.
-int64_t StartInventoryUpdate(Ctx& ctx, const Obj& s, const std::string& launch_type) {
+int64_t StartInventoryUpdate(Session& ctx, const Obj& s, const std::string& launch_type) {
   std::optional<int64_t> pu;
   if (auto p = OptIdOf(s, "source_project"))
     pu = ctx.db.QueryInt(
@@ -157,13 +157,13 @@ void Decorate(Ctx& ctx, const Obj& o, json::object& out, bool) {
                                          {"delete", admin}};
 }
 
-Status Validate(Ctx& ctx, Obj& v, const Obj* existing) {
+Status Validate(Session& ctx, Obj& v, const Obj* existing) {
   FieldErrors errs;
   std::string source = GetString(v, "source");
   int64_t inv = IdOf(v, "inventory");
   if (!existing) {
     auto held = CheckInventoryHoldsObjects(ctx, inv, "Inventory Source");
-    if (!held.ok()) return Error::Body(400, held.error().body);
+    if (!held.ok()) return Error::Body(ErrorCode::kInvalid, held.error().body);
   }
   if (source == "scm") {
     auto p = OptIdOf(v, "source_project");
@@ -190,7 +190,7 @@ Status Validate(Ctx& ctx, Obj& v, const Obj* existing) {
     if (!bad.empty()) {
       std::string names;
       for (auto& b : bad) names += (names.empty() ? "" : " ") + b;
-      return Error::Body(400,
+      return Error::Body(ErrorCode::kInvalid,
                          json::object{{"detail", json::array{json::string("Cannot set " + names +
                                                                           " if not SCM type.")}}});
     }
@@ -250,7 +250,8 @@ ActionDef UpdateAllAction() {
       return Reply::Json(std::move(out));
     }
     BATON_TRY(CheckWriteScope(ctx));
-    if (sources.empty()) return Error::Detail(400, "No inventory sources to update.");
+    if (sources.empty())
+      return Error::Detail(ErrorCode::kInvalid, "No inventory sources to update.");
     BATON_TRY(RequireRole(ctx, "inventory", IdOf(inv), "update_role"));
     size_t started = 0;
     store::Tx tx(ctx.db);
@@ -302,14 +303,14 @@ void RegisterInventoryUpdates() {
     f.read_only = true;
     u.fields.push_back(f);
   }
-  u.read_filter = [](Ctx& ctx, store::Params& p) {
+  u.read_filter = [](Session& ctx, store::Params& p) {
     return ReadableInventoriesSql(ctx, p, "t.inventory_id");
   };
-  u.can_change = [](Ctx& ctx, const Obj& o, const Obj&) -> Status {
+  u.can_change = [](Session& ctx, const Obj& o, const Obj&) -> Status {
     if (IdOf(o, "created_by") == ctx.caller.id && ctx.caller.authenticated()) return OkStatus();
     return RequireRole(ctx, "inventory", IdOf(o, "inventory"), "update_role");
   };
-  u.can_delete = [](Ctx& ctx, const Obj& o) -> Status {
+  u.can_delete = [](Session& ctx, const Obj& o) -> Status {
     BATON_TRY(CheckDeletableJob(ctx, o));
     return RequireRole(ctx, "inventory", IdOf(o, "inventory"), "admin_role");
   };
@@ -375,7 +376,7 @@ void RegisterInventorySources() {
                 "__all__",
                 "InventorySource with this (name, inventory) combination already exists."}};
   UseInventoryChildPolicy(d);
-  d.can_delete = [](Ctx& ctx, const Obj& o) -> Status {
+  d.can_delete = [](Session& ctx, const Obj& o) -> Status {
     BATON_TRY(RequireRole(ctx, "inventory", IdOf(o, "inventory"), "admin_role"));
     return CheckNoActiveJobs(ctx, "inventory_source_id", IdOf(o));
   };
@@ -403,7 +404,7 @@ void RegisterInventorySources() {
   invdef.actions.push_back(UpdateAllAction());
 }
 
-int64_t StartInventorySourceUpdate(Ctx& ctx, const Obj& s, const std::string& launch_type) {
+int64_t StartInventorySourceUpdate(Session& ctx, const Obj& s, const std::string& launch_type) {
   return StartInventoryUpdate(ctx, s, launch_type);
 }
 

@@ -21,7 +21,7 @@ struct JobConfig {
   bool passwords = false;     // its credentials need launch passwords
 };
 
-JobConfig LoadConfig(Ctx& ctx, int64_t job) {
+JobConfig LoadConfig(Session& ctx, int64_t job) {
   JobConfig c;
   c.job = job;
   auto rows =
@@ -46,7 +46,7 @@ std::vector<int64_t> IdsOf(const json::object& o, const char* key) {
 }
 
 // "Auto-generated schedule from job N", or the first free " - number K".
-std::string FreeName(Ctx& ctx, int64_t job) {
+std::string FreeName(Session& ctx, int64_t job) {
   std::string base = "Auto-generated schedule from job " + std::to_string(job);
   auto taken = [&](const std::string& n) {
     return ctx.db.QueryInt("SELECT 1 FROM schedules WHERE name = ?", {n}).has_value();

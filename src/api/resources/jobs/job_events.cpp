@@ -201,14 +201,14 @@ void RegisterJobEvents() {
   // contract §7.2: `hosts__name` on job events means the event's host.
   d.relations = {{"hosts", "hosts", "{t}.host_id IN ({inner})"}};
   // Visible with the job (JobEventAccess: the events of jobs the caller may read).
-  d.read_filter = [](Ctx& ctx, store::Params& p) -> std::string {
+  d.read_filter = [](Session& ctx, store::Params& p) -> std::string {
     const ResourceDef* jobs = Registry::Get().Find("jobs");
     if (ctx.caller.sees_all() || !jobs || !jobs->read_filter) return "";
     std::string rf = jobs->read_filter(ctx, p);
     if (rf.empty()) return "";
     return "t.job_id IN (SELECT t.id FROM jobs t WHERE " + rf + ")";
   };
-  d.capabilities = [](Ctx&, const Obj&) { return json::object{}; };
+  d.capabilities = [](Session&, const Obj&) { return json::object{}; };
   d.decorate = Decorate;
   d.sublists.push_back(ListOnly("children", "job_events",
                                 "t.job_id = (SELECT e.job_id FROM job_events e WHERE e.id = ?) AND "

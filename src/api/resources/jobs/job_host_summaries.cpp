@@ -18,14 +18,14 @@ void RegisterJobHostSummaries() {
                  Int("skipped", 0), Bool("failed"), Int("ignored", 0), Int("rescued", 0)})
     d.fields.push_back(RO(f));
   // Visible with the job, as AWX's JobHostSummaryAccess.
-  d.read_filter = [](Ctx& ctx, store::Params& p) -> std::string {
+  d.read_filter = [](Session& ctx, store::Params& p) -> std::string {
     const ResourceDef* jobs = Registry::Get().Find("jobs");
     if (ctx.caller.sees_all() || !jobs || !jobs->read_filter) return "";
     std::string rf = jobs->read_filter(ctx, p);
     if (rf.empty()) return "";
     return "t.job_id IN (SELECT t.id FROM jobs t WHERE " + rf + ")";
   };
-  d.capabilities = [](Ctx&, const Obj&) { return json::object{}; };
+  d.capabilities = [](Session&, const Obj&) { return json::object{}; };
   d.decorate = [](Ctx& ctx, const Obj& o, json::object& out, bool) {
     int64_t job = IdOf(o, "job");
     out["constructed_host"] = nullptr;

@@ -17,12 +17,12 @@ namespace {
 
 constexpr const char* kCt = "job_template";
 
-domain::Encryptor MakeEncryptor(Ctx& ctx) {
+domain::Encryptor MakeEncryptor(Session& ctx) {
   std::string key = ctx.cfg.secret_key;
   return [key](std::string_view plain) { return Encrypt(key, plain); };
 }
 
-domain::Decryptor MakeDecryptor(Ctx& ctx) {
+domain::Decryptor MakeDecryptor(Session& ctx) {
   std::string key = ctx.cfg.secret_key;
   return [key](std::string_view stored) -> std::optional<std::string> {
     auto r = Decrypt(key, stored);
@@ -31,13 +31,13 @@ domain::Decryptor MakeDecryptor(Ctx& ctx) {
   };
 }
 
-int64_t HostCount(Ctx& ctx, int64_t inventory) {
+int64_t HostCount(Session& ctx, int64_t inventory) {
   auto inv = Load(ctx, Registry::Get().Must("inventories"), inventory);
   return inv ? InventoryTotalHosts(ctx, *inv) : 0;
 }
 
 // AWX Project.get_reason_if_failed: an SCM project whose last update failed has no revision.
-std::optional<std::string> ProjectFailure(Ctx& ctx, int64_t project) {
+std::optional<std::string> ProjectFailure(Session& ctx, int64_t project) {
   auto scm = ctx.db.QueryString("SELECT scm_type FROM projects WHERE id = ?", {project});
   if (!scm || scm->empty()) return std::nullopt;
   auto st = ctx.db.QueryString(
@@ -49,7 +49,7 @@ std::optional<std::string> ProjectFailure(Ctx& ctx, int64_t project) {
   return std::nullopt;
 }
 
-bool PendingDeletion(Ctx& ctx, int64_t inventory) {
+bool PendingDeletion(Session& ctx, int64_t inventory) {
   return ctx.db.QueryInt("SELECT pending_deletion FROM inventories WHERE id = ?", {inventory})
              .value_or(1) != 0;
 }
@@ -60,7 +60,7 @@ json::array Strings(const std::vector<std::string>& v) {
   return a;
 }
 
-json::object LaunchRequirements(Ctx& ctx, const Obj& jt, const domain::JobTemplateState& s) {
+json::object LaunchRequirements(Session& ctx, const Obj& jt, const domain::JobTemplateState& s) {
   json::object out;
   out["can_start_without_user_input"] = domain::CanStartWithoutUserInput(s);
   out["passwords_needed_to_start"] = Strings(domain::PasswordsNeeded(s.credentials));
@@ -125,7 +125,8 @@ json::object LaunchRequirements(Ctx& ctx, const Obj& jt, const domain::JobTempla
 
 // JobLaunchConfigAccess.can_add: use on a prompted inventory and on prompted credentials, read
 // on prompted labels not already on the template (RB-8).
-Status CanUsePrompts(Ctx& ctx, const domain::JobTemplateState& s, const domain::LaunchPrompts& a) {
+Status CanUsePrompts(Session& ctx, const domain::JobTemplateState& s,
+                     const domain::LaunchPrompts& a) {
   if (ctx.caller.superuser) return OkStatus();
   if (a.inventory && !HasRole(ctx, "inventory", *a.inventory, "use_role"))
     return Error::Forbidden();
@@ -142,7 +143,8 @@ Status CanUsePrompts(Ctx& ctx, const domain::JobTemplateState& s, const domain::
 
 // The accepted prompts as the job's launch configuration keeps them (DM-21): prompt names as
 // keys, ids for objects, password answers encrypted.
-json::object ConfigOf(Ctx& ctx, const domain::JobTemplateState& s, const domain::LaunchPrompts& a,
+json::object ConfigOf(Session& ctx, const domain::JobTemplateState& s,
+                      const domain::LaunchPrompts& a,
                       const std::vector<int64_t>& merged_credentials) {
   json::object c;
   if (a.extra_vars) {
@@ -189,7 +191,7 @@ json::object ConfigOf(Ctx& ctx, const domain::JobTemplateState& s, const domain:
   return c;
 }
 
-store::Value Caller(Ctx& ctx) {
+store::Value Caller(Session& ctx) {
   return ctx.caller.authenticated() ? store::Value(ctx.caller.id) : store::Null();
 }
 
@@ -225,7 +227,7 @@ Result<Reply> Launch(Ctx& ctx, ApiRequest& req) {
   else if (d.accepted.inventory && PendingDeletion(ctx, *d.accepted.inventory))
     errors["inventory"] = json::array{"The provided inventory is being deleted."};
   json::object used = domain::CheckLaunchCredentials(s, given, d, passwords, errors);
-  if (!errors.empty()) return Error::Body(400, std::move(errors));
+  if (!errors.empty()) return Error::Body(ErrorCode::kInvalid, std::move(errors));
   BATON_TRY(CanUsePrompts(ctx, s, d.accepted));
   // A password given empty cannot start the job (AWX signal_start).
   json::array lacking;
@@ -234,7 +236,8 @@ Result<Reply> Launch(Ctx& ctx, ApiRequest& req) {
     lacking.push_back(json::string(kv.key()));
     if (!kv.value().is_string() || kv.value().get_string().empty()) empty = true;
   }
-  if (empty) return Error::Body(400, json::object{{"passwords_needed_to_start", lacking}});
+  if (empty)
+    return Error::Body(ErrorCode::kInvalid, json::object{{"passwords_needed_to_start", lacking}});
 
   JobLaunch l;
   l.template_obj = &jt;
@@ -256,7 +259,7 @@ Result<Reply> Launch(Ctx& ctx, ApiRequest& req) {
 
 }  // namespace
 
-domain::JobTemplateState LoadTemplateState(Ctx& ctx, const Obj& jt,
+domain::JobTemplateState LoadTemplateState(Session& ctx, const Obj& jt,
                                            std::optional<int64_t> prompted_inventory) {
   domain::JobTemplateState s;
   int64_t id = IdOf(jt);
@@ -295,7 +298,7 @@ domain::JobTemplateState LoadTemplateState(Ctx& ctx, const Obj& jt,
   return s;
 }
 
-Result<int64_t> CreateJob(Ctx& ctx, const JobLaunch& l) {
+Result<int64_t> CreateJob(Session& ctx, const JobLaunch& l) {
   const Obj& t = *l.template_obj;
   const domain::JobTemplateState& s = l.state;
   const domain::LaunchPrompts& a = l.accepted;
@@ -385,7 +388,7 @@ Result<int64_t> CreateJob(Ctx& ctx, const JobLaunch& l) {
   return id;
 }
 
-Result<int64_t> CreateSlicedWorkflowJob(Ctx& ctx, const JobLaunch& l, int64_t slices) {
+Result<int64_t> CreateSlicedWorkflowJob(Session& ctx, const JobLaunch& l, int64_t slices) {
   const Obj& t = *l.template_obj;
   const domain::JobTemplateState& s = l.state;
   const domain::LaunchPrompts& a = l.accepted;

@@ -17,7 +17,7 @@ namespace baton::api {
 
 // The launch-relevant state of job template `jt` (a loaded job_templates object), with the host
 // counts of its inventory and of `prompted_inventory` when given.
-domain::JobTemplateState LoadTemplateState(Ctx& ctx, const Obj& jt,
+domain::JobTemplateState LoadTemplateState(Session& ctx, const Obj& jt,
                                            std::optional<int64_t> prompted_inventory = {});
 
 // What a new job is made of: the template, the accepted prompts, the launch passwords.
@@ -44,14 +44,14 @@ struct JobLaunch {
 // encrypted launch passwords ('' when none), task_impact, created_by = the caller. Returns the
 // new job's id. Always one job with job_slice_number 0 and job_slice_count 1: the launch/ action
 // makes a sliced workflow job instead when slicing applies (CreateSlicedWorkflowJob).
-Result<int64_t> CreateJob(Ctx& ctx, const JobLaunch& launch);
+Result<int64_t> CreateJob(Session& ctx, const JobLaunch& launch);
 
 // RL-8: the sliced workflow job a launch with `slices` (> 1) effective slices makes instead of a
 // job: is_sliced_job, job_template = unified_job_template = the template, no workflow job
 // template, the template's fields overridden by the accepted prompts (launch configuration as
 // CreateJob keeps it; launch passwords encrypted in start_args for every slice), and `slices`
 // root nodes running the template with job_slice = 1..slices. Sets ctx.wake.
-Result<int64_t> CreateSlicedWorkflowJob(Ctx& ctx, const JobLaunch& launch, int64_t slices);
+Result<int64_t> CreateSlicedWorkflowJob(Session& ctx, const JobLaunch& launch, int64_t slices);
 
 // The job detail body of launch/relaunch answers: {"job": id, <extra>..., ...detail}.
 Reply JobCreatedReply(Ctx& ctx, int64_t job_id, const json::object& extra);

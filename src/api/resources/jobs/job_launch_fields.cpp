@@ -38,7 +38,7 @@ std::string PyTypeOf(const json::value& v) {
 }
 
 // DRF PrimaryKeyRelatedField: an existing row of `table`, or the field's message.
-std::optional<int64_t> ParsePk(Ctx& ctx, const std::string& field, const json::value& v,
+std::optional<int64_t> ParsePk(Session& ctx, const std::string& field, const json::value& v,
                                const char* table, FieldErrors& errs) {
   if (v.is_bool() || !(v.is_int64() || v.is_uint64() || (v.is_string() && IntOf(v)))) {
     errs.Add(field, "Incorrect type. Expected pk value, received " + PyTypeOf(v) + ".");
@@ -54,7 +54,7 @@ std::optional<int64_t> ParsePk(Ctx& ctx, const std::string& field, const json::v
   return id;
 }
 
-std::optional<std::vector<int64_t>> ParsePkList(Ctx& ctx, const std::string& field,
+std::optional<std::vector<int64_t>> ParsePkList(Session& ctx, const std::string& field,
                                                 const json::value& v, const char* table,
                                                 FieldErrors& errs) {
   if (!v.is_array()) {
@@ -95,7 +95,7 @@ std::optional<int64_t> ParseInt(const std::string& field, const json::value& v,
 }  // namespace
 
 // The launch body as JobLaunchSerializer's fields read it; field errors in DRF's words.
-domain::LaunchPrompts ParseLaunchBody(Ctx& ctx, json::object body, FieldErrors& errs) {
+domain::LaunchPrompts ParseLaunchBody(Session& ctx, json::object body, FieldErrors& errs) {
   domain::LaunchPrompts g;
   if (!body.contains("inventory") && body.contains("inventory_id"))
     body["inventory"] = body.at("inventory_id");

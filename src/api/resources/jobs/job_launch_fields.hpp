@@ -9,7 +9,7 @@
 namespace baton::api {
 
 // The prompts a launch body gives, with field errors in DRF's words added to `errs`.
-domain::LaunchPrompts ParseLaunchBody(Ctx& ctx, json::object body, FieldErrors& errs);
+domain::LaunchPrompts ParseLaunchBody(Session& ctx, json::object body, FieldErrors& errs);
 
 // The fields a launch accepts, as OPTIONS of launch/ shows them under actions.POST (the awx CLI
 // turns them into `launch` options such as -e/--extra_vars and --limit).

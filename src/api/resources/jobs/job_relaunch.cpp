@@ -18,7 +18,7 @@ struct JobRow {
   json::object config;
 };
 
-std::optional<JobRow> LoadJob(Ctx& ctx, int64_t id) {
+std::optional<JobRow> LoadJob(Session& ctx, int64_t id) {
   auto rows = ctx.db.Query(
       "SELECT id, status, job_template_id, organization_id, project_id, inventory_id, "
       "created_by_id, launch_config FROM unified_jobs WHERE id = ? AND type = 'job'",
@@ -40,12 +40,12 @@ std::optional<JobRow> LoadJob(Ctx& ctx, int64_t id) {
   return j;
 }
 
-std::vector<std::string> JobPasswordsNeeded(Ctx& ctx, int64_t job) {
+std::vector<std::string> JobPasswordsNeeded(Session& ctx, int64_t job) {
   return domain::PasswordsNeeded(LoadLaunchCredentials(ctx, AttachedCredentials(ctx, "job", job)));
 }
 
 // Host names of the job's summaries, all or only those that failed or were unreachable.
-std::vector<std::string> RetryHosts(Ctx& ctx, int64_t job, bool failed) {
+std::vector<std::string> RetryHosts(Session& ctx, int64_t job, bool failed) {
   auto rows =
       ctx.db.Query(std::string("SELECT host_name FROM job_host_summaries WHERE job_id = ?") +
                        (failed ? " AND (failures > 0 OR dark > 0)" : "") + " ORDER BY host_name",
@@ -56,7 +56,7 @@ std::vector<std::string> RetryHosts(Ctx& ctx, int64_t job, bool failed) {
 }
 
 // The stored launch configuration as prompts.
-domain::LaunchPrompts PromptsOf(Ctx& ctx, const json::object& c) {
+domain::LaunchPrompts PromptsOf(Session& ctx, const json::object& c) {
   domain::LaunchPrompts p;
   auto id = [&](const char* k) -> std::optional<int64_t> {
     auto* v = c.if_contains(k);
@@ -97,7 +97,7 @@ domain::LaunchPrompts PromptsOf(Ctx& ctx, const json::object& c) {
 
 // JobLaunchConfigAccess.can_add over a stored configuration: use on its inventory and
 // credentials, read on its labels.
-bool CanUseConfig(Ctx& ctx, const json::object& c) {
+bool CanUseConfig(Session& ctx, const json::object& c) {
   if (auto* v = c.if_contains("inventory");
       v && v->is_int64() && !HasRole(ctx, "inventory", v->get_int64(), "use_role"))
     return false;
@@ -112,7 +112,7 @@ bool CanUseConfig(Ctx& ctx, const json::object& c) {
 }
 
 // RL-6: AWX JobAccess.can_start.
-Status CanRelaunch(Ctx& ctx, const JobRow& j, const std::optional<Obj>& jt) {
+Status CanRelaunch(Session& ctx, const JobRow& j, const std::optional<Obj>& jt) {
   if (ctx.caller.superuser) return OkStatus();
   if (jt && !HasRole(ctx, "job_template", IdOf(*jt), "execute_role")) return Error::Forbidden();
   if (jt) {
@@ -192,30 +192,32 @@ Result<Reply> Relaunch(Ctx& ctx, ApiRequest& req) {
   if (!errs.Empty()) return errs.ToError();
   if (!job->project)
     return Error::Body(
-        400,
+        ErrorCode::kInvalid,
         json::object{{"errors", json::array{"Job Template Project is missing or undefined."}}});
   if (!job->inventory ||
       ctx.db.QueryInt("SELECT pending_deletion FROM inventories WHERE id = ?", {*job->inventory})
               .value_or(1) != 0)
     return Error::Body(
-        400,
+        ErrorCode::kInvalid,
         json::object{{"errors", json::array{"Job Template Inventory is missing or undefined."}}});
 
   std::optional<std::string> limit;
   if (hosts == "failed") {
     if (active)
       return Error::Body(
-          400, json::object{{"hosts", "Wait until job finishes before retrying on failed hosts."}});
+          ErrorCode::kInvalid,
+          json::object{{"hosts", "Wait until job finishes before retrying on failed hosts."}});
     if (!ctx.db.QueryInt(
             "SELECT 1 FROM job_events WHERE job_id = ? AND event = 'playbook_on_stats' LIMIT 1",
             {job->id}))
       return Error::Body(
-          400,
+          ErrorCode::kInvalid,
           json::object{{"hosts", "Cannot retry on failed hosts, playbook stats not available."}});
     std::vector<std::string> failed = RetryHosts(ctx, job->id, true);
     if (failed.empty())
       return Error::Body(
-          400, json::object{{"hosts", "Cannot relaunch because previous job had 0 failed hosts."}});
+          ErrorCode::kInvalid,
+          json::object{{"hosts", "Cannot relaunch because previous job had 0 failed hosts."}});
     std::string joined;
     for (auto& h : failed) joined += (joined.empty() ? "" : ",") + h;
     limit = joined;

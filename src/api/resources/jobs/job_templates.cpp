@@ -46,13 +46,14 @@ bool NonSensitive(std::string_view f) {
   return kFields.count(f) > 0;
 }
 
-bool Writable(Ctx& ctx) {
+bool Writable(Session& ctx) {
   return !ctx.caller.read_only_token;
 }
 
 // AWX check_related for a use_role-guarded FK on change: use on the new value when it changes,
 // and on the current one whenever it is set (mandatory).
-Status CheckRelatedUse(Ctx& ctx, const char* field, const char* ct, const Obj& o, const Obj& data) {
+Status CheckRelatedUse(Session& ctx, const char* field, const char* ct, const Obj& o,
+                       const Obj& data) {
   auto current = OptIdOf(o, field);
   std::optional<int64_t> next = current;
   bool given = data.contains(field);
@@ -63,7 +64,7 @@ Status CheckRelatedUse(Ctx& ctx, const char* field, const char* ct, const Obj& o
   return OkStatus();
 }
 
-Status CanAdd(Ctx& ctx, const Obj& data) {
+Status CanAdd(Session& ctx, const Obj& data) {
   if (ctx.caller.superuser) return OkStatus();
   if (auto inv = OptIdOf(data, "inventory"); inv && !HasRole(ctx, "inventory", *inv, "use_role"))
     return Error::Forbidden();
@@ -76,7 +77,7 @@ Status CanAdd(Ctx& ctx, const Obj& data) {
   return OkStatus();
 }
 
-Status CanChange(Ctx& ctx, const Obj& o, const Obj& data) {
+Status CanChange(Session& ctx, const Obj& o, const Obj& data) {
   BATON_TRY(RequireRole(ctx, kCt, IdOf(o), "admin_role"));
   if (ctx.caller.superuser) return OkStatus();
   bool sensitive = false;
@@ -90,18 +91,18 @@ Status CanChange(Ctx& ctx, const Obj& o, const Obj& data) {
   return CheckRelatedUse(ctx, "project", "project", o, data);
 }
 
-Status CanDelete(Ctx& ctx, const Obj& o) {
+Status CanDelete(Session& ctx, const Obj& o) {
   BATON_TRY(RequireRole(ctx, kCt, IdOf(o), "admin_role"));
   return CheckNoActiveJobs(ctx, "job_template_id", IdOf(o));
 }
 
-std::string ProjectsRoot(Ctx& ctx) {
+std::string ProjectsRoot(Session& ctx) {
   return ctx.cfg.projects_root.empty() ? ctx.cfg.data_dir + "/projects" : ctx.cfg.projects_root;
 }
 
 // Is `playbook` one of the project's playbooks? Manual projects are scanned on disk; SCM ones
 // use the list their last update recorded (unless they allow overriding the branch).
-bool PlaybookInProject(Ctx& ctx, const store::Rows& p, const std::string& playbook) {
+bool PlaybookInProject(Session& ctx, const store::Rows& p, const std::string& playbook) {
   const auto& r = p.rows[0];
   std::string scm_type = store::AsString(r[0]);
   if (!scm_type.empty()) {
@@ -119,7 +120,7 @@ bool PlaybookInProject(Ctx& ctx, const store::Rows& p, const std::string& playbo
   return false;
 }
 
-Status Validate(Ctx& ctx, Obj& v, const Obj* existing) {
+Status Validate(Session& ctx, Obj& v, const Obj* existing) {
   (void)existing;
   if (IdOf(v, "forks") > kMaxForks)
     return Error::Field("forks",
@@ -165,7 +166,7 @@ Status Validate(Ctx& ctx, Obj& v, const Obj* existing) {
   return OkStatus();
 }
 
-Status AfterCreate(Ctx& ctx, int64_t id, const Obj& v) {
+Status AfterCreate(Session& ctx, int64_t id, const Obj& v) {
   auto org = OptIdOf(v, "organization");
   ctx.db.Exec("UPDATE job_templates SET organization_id = ? WHERE id = ?", {store::OptId(org), id});
   rbac::CreateObjectRoles(ctx.db, kCt, id, {{"organization", org.value_or(0)}});
@@ -173,7 +174,7 @@ Status AfterCreate(Ctx& ctx, int64_t id, const Obj& v) {
   return OkStatus();
 }
 
-Status AfterUpdate(Ctx& ctx, const Obj& before, const Obj& after) {
+Status AfterUpdate(Session& ctx, const Obj& before, const Obj& after) {
   auto org = ctx.db.QueryInt("SELECT organization_id FROM projects WHERE id = ?",
                              {IdOf(after, "project")});
   if (org != OptIdOf(after, "organization")) {
@@ -188,7 +189,7 @@ Status AfterUpdate(Ctx& ctx, const Obj& before, const Obj& after) {
   return OkStatus();
 }
 
-Status BeforeDelete(Ctx& ctx, const Obj& o) {
+Status BeforeDelete(Session& ctx, const Obj& o) {
   int64_t id = IdOf(o);
   DeleteAttachments(ctx, kCt, id);
   // Jobs outlive their template (AWX: SET_NULL).
@@ -215,7 +216,7 @@ json::object JobSummary(const Row& r, bool with_finished) {
   return s;
 }
 
-json::object Capabilities(Ctx& ctx, const Obj& o) {
+json::object Capabilities(Session& ctx, const Obj& o) {
   bool w = Writable(ctx);
   int64_t id = IdOf(o);
   bool admin = w && HasRole(ctx, kCt, id, "admin_role");
@@ -339,7 +340,7 @@ void Decorate(Ctx& ctx, const Obj& stale, json::object& out, bool) {
   sf["user_capabilities"] = Capabilities(ctx, o);
 }
 
-json::object CopyBody(Ctx&, const Obj& src) {
+json::object CopyBody(Session&, const Obj& src) {
   const ResourceDef& def = Registry::Get().Must("job_templates");
   json::object body;
   for (const auto& f : def.fields) {
@@ -350,7 +351,7 @@ json::object CopyBody(Ctx&, const Obj& src) {
   return body;
 }
 
-Status AfterCopy(Ctx& ctx, const Obj& src, int64_t copy) {
+Status AfterCopy(Session& ctx, const Obj& src, int64_t copy) {
   if (!ctx.caller.superuser)
     for (int64_t c : AttachedCredentials(ctx, kCt, IdOf(src)))
       if (!HasRole(ctx, "credential", c, "use_role"))
@@ -429,7 +430,7 @@ std::vector<FieldDef> Fields() {
   return v;
 }
 
-Status CanEditAttachments(Ctx& ctx, int64_t jt) {
+Status CanEditAttachments(Session& ctx, int64_t jt) {
   BATON_TRY(CheckWriteScope(ctx));
   return RequireRole(ctx, kCt, jt, "admin_role");
 }
@@ -447,7 +448,7 @@ void RegisterJobTemplates() {
   d.uniques = {{{"name", "organization"},
                 "__all__",
                 "JobTemplate with this (name, organization) combination already exists."}};
-  d.read_filter = [](Ctx& ctx, store::Params& p) -> std::string {
+  d.read_filter = [](Session& ctx, store::Params& p) -> std::string {
     if (ctx.caller.sees_all()) return "";
     return HasRoleSql(ctx, kCt, "read_role", p);
   };

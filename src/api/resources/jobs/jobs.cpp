@@ -103,7 +103,7 @@ const std::initializer_list<std::string_view> kRelatedOrder = {
     "relaunch",
 };
 
-std::optional<int64_t> JobTemplateOf(Ctx& ctx, const Obj& job) {
+std::optional<int64_t> JobTemplateOf(Session& ctx, const Obj& job) {
   auto jt = OptIdOf(job, "job_template");
   if (!jt) return std::nullopt;
   if (!ctx.db.QueryInt("SELECT 1 FROM job_templates WHERE id = ?", {*jt})) return std::nullopt;
@@ -112,7 +112,7 @@ std::optional<int64_t> JobTemplateOf(Ctx& ctx, const Obj& job) {
 
 // JobAccess.filtered_queryset: the jobs of templates the caller may read, of organizations the
 // caller administers or audits, and (a baton addition) the jobs the caller launched.
-std::string ReadFilter(Ctx& ctx, store::Params& p) {
+std::string ReadFilter(Session& ctx, store::Params& p) {
   if (ctx.caller.sees_all()) return "";
   std::string jt = rbac::AccessibleIdsSql("job_template", "read_role", ctx.caller.id, p);
   std::string admin = rbac::AccessibleIdsSql("organization", "admin_role", ctx.caller.id, p);
@@ -123,7 +123,7 @@ std::string ReadFilter(Ctx& ctx, store::Params& p) {
 }
 
 // JobAccess.can_delete: superusers, and admins of the job's organization.
-Status CanDelete(Ctx& ctx, const Obj& job) {
+Status CanDelete(Session& ctx, const Obj& job) {
   BATON_TRY(CheckDeletableJob(ctx, job));
   if (ctx.caller.superuser) return OkStatus();
   auto org = OptIdOf(job, "organization");
@@ -134,7 +134,7 @@ Status CanDelete(Ctx& ctx, const Obj& job) {
 // JobAccess.can_cancel (the active-status check is CancelAction's): the launching user, admins
 // of the job's template, and for a job without template the organization's job template
 // admins.
-Status CanCancel(Ctx& ctx, const Obj& job) {
+Status CanCancel(Session& ctx, const Obj& job) {
   if (ctx.caller.superuser) return OkStatus();
   if (ctx.caller.authenticated() && OptIdOf(job, "created_by") == ctx.caller.id) return OkStatus();
   if (auto jt = JobTemplateOf(ctx, job)) return RequireRole(ctx, "job_template", *jt, "admin_role");
@@ -145,7 +145,7 @@ Status CanCancel(Ctx& ctx, const Obj& job) {
 
 // JobAccess.get_method_capability('start'): execute on the template (any caller when the job
 // has none); the relaunch POST makes the detailed check.
-bool CanStart(Ctx& ctx, const Obj& job) {
+bool CanStart(Session& ctx, const Obj& job) {
   if (ctx.caller.read_only_token) return false;
   if (ctx.caller.superuser) return true;
   auto jt = JobTemplateOf(ctx, job);
@@ -176,7 +176,7 @@ json::value DisplayArtifacts(const Obj& job) {
 // Job.passwords_needed_to_start: the launch-time passwords ("ASK") of the job's credentials
 // (Credential.passwords_needed: a machine credential's password is `ssh_password`; a vault
 // password with a vault_id is `vault_password.<id>`).
-json::array PasswordsNeeded(Ctx& ctx, int64_t job) {
+json::array PasswordsNeeded(Session& ctx, int64_t job) {
   json::array out;
   auto rows = ctx.db.Query(
       "SELECT c.inputs, COALESCE(ct.namespace, '') FROM credential_attachments a JOIN credentials "
@@ -206,7 +206,7 @@ json::array PasswordsNeeded(Ctx& ctx, int64_t job) {
 // host_status_counts as AWX's create_host_status_counts derives them from the stats: each host
 // counted once under the last of skipped, ok, changed, failures, dark it appears in. null
 // until the playbook's stats arrived.
-json::value HostStatusCounts(Ctx& ctx, const Obj& job) {
+json::value HostStatusCounts(Session& ctx, const Obj& job) {
   int64_t id = IdOf(job);
   if (IsActiveStatus(GetString(job, "status"))) return nullptr;
   bool stats = ctx.db
@@ -229,7 +229,7 @@ json::value HostStatusCounts(Ctx& ctx, const Obj& job) {
   return out;
 }
 
-json::object PlaybookCounts(Ctx& ctx, int64_t job) {
+json::object PlaybookCounts(Session& ctx, int64_t job) {
   auto rows = ctx.db.Query(
       "SELECT SUM(event = 'playbook_on_play_start'), SUM(event = 'playbook_on_task_start') FROM "
       "job_events WHERE job_id = ?",
@@ -241,7 +241,7 @@ json::object PlaybookCounts(Ctx& ctx, int64_t job) {
 
 // The project's status as its summary shows it: its last update's status, "never updated"
 // before any, "ok" for a manual project.
-std::string ProjectStatus(Ctx& ctx, int64_t project, const std::string& scm_type) {
+std::string ProjectStatus(Session& ctx, int64_t project, const std::string& scm_type) {
   if (scm_type.empty()) return "ok";
   return ctx.db
       .QueryString(
@@ -251,7 +251,7 @@ std::string ProjectStatus(Ctx& ctx, int64_t project, const std::string& scm_type
       .value_or("never updated");
 }
 
-json::array CredentialSummaries(Ctx& ctx, int64_t job) {
+json::array CredentialSummaries(Session& ctx, int64_t job) {
   json::array out;
   auto rows = ctx.db.Query(
       "SELECT c.id, c.name, c.description, COALESCE(ct.namespace, ''), ct.kind FROM "
@@ -268,7 +268,7 @@ json::array CredentialSummaries(Ctx& ctx, int64_t job) {
   return out;
 }
 
-json::object LabelSummaries(Ctx& ctx, int64_t job) {
+json::object LabelSummaries(Session& ctx, int64_t job) {
   json::array results;
   auto rows = ctx.db.Query(
       "SELECT l.id, l.name FROM label_attachments a JOIN labels l ON l.id = a.label_id WHERE "
@@ -421,9 +421,9 @@ void RegisterJobs() {
        "credential_id IN ({inner}))"},
   };
   d.read_filter = ReadFilter;
-  d.can_change = [](Ctx& ctx, const Obj& o, const Obj&) { return CanCancel(ctx, o); };
+  d.can_change = [](Session& ctx, const Obj& o, const Obj&) { return CanCancel(ctx, o); };
   d.can_delete = CanDelete;
-  d.before_delete = [](Ctx& ctx, const Obj& o) -> Status {
+  d.before_delete = [](Session& ctx, const Obj& o) -> Status {
     int64_t id = IdOf(o);
     ctx.db.Exec("DELETE FROM label_attachments WHERE owner_type = 'job' AND owner_id = ?", {id});
     ctx.db.Exec("DELETE FROM credential_attachments WHERE owner_type = 'job' AND owner_id = ?",

@@ -94,7 +94,7 @@ void Reorder(json::object& o, std::initializer_list<std::string_view> order) {
   o = std::move(rebuilt);
 }
 
-std::optional<json::object> TableSummary(Ctx& ctx, std::string_view table, int64_t id) {
+std::optional<json::object> TableSummary(Session& ctx, std::string_view table, int64_t id) {
   auto rows = ctx.db.Query(
       "SELECT id, name, description FROM " + std::string(table) + " WHERE id = ?", {id});
   if (rows.empty()) return std::nullopt;
@@ -103,7 +103,7 @@ std::optional<json::object> TableSummary(Ctx& ctx, std::string_view table, int64
                       {"description", store::AsString(rows.rows[0][2])}};
 }
 
-std::optional<json::object> JobSummaryWithTemplate(Ctx& ctx, int64_t job_id) {
+std::optional<json::object> JobSummaryWithTemplate(Session& ctx, int64_t job_id) {
   auto rows = ctx.db.Query(
       "SELECT u.id, u.name, u.description, u.status, u.failed, u.elapsed, u.type, u.canceled_on, "
       "jt.id, jt.name FROM unified_jobs u LEFT JOIN job_templates jt ON jt.id = u.job_template_id "
@@ -288,7 +288,7 @@ ActionDef StdoutAction(std::string resource) {
       r.content_type = "text/html; charset=utf-8";
       return r;
     }
-    if (format != "json") return Error::Detail(404, "Not found.");
+    if (format != "json") return Error::Detail(ErrorCode::kNotFound, "Not found.");
     int64_t lines = 0;
     for (char c : text) lines += c == '\n';
     return Reply::Json(
@@ -298,7 +298,7 @@ ActionDef StdoutAction(std::string resource) {
   return a;
 }
 
-Status CheckNoActiveJobs(Ctx& ctx, std::string_view column, int64_t id) {
+Status CheckNoActiveJobs(Session& ctx, std::string_view column, int64_t id) {
   auto active = ctx.db.Query("SELECT id, type FROM unified_jobs WHERE " + std::string(column) +
                                  " = ? AND status IN " + store::ActiveStatusList() + " ORDER BY id",
                              {id});
@@ -306,11 +306,12 @@ Status CheckNoActiveJobs(Ctx& ctx, std::string_view column, int64_t id) {
   json::array jobs;
   for (auto& r : active.rows)
     jobs.push_back(json::object{{"id", store::AsInt(r[0])}, {"type", store::AsString(r[1])}});
-  return Error::Body(409, json::object{{"error", "Resource is being used by running jobs."},
-                                       {"active_jobs", jobs}});
+  return Error::Body(
+      ErrorCode::kConflict,
+      json::object{{"error", "Resource is being used by running jobs."}, {"active_jobs", jobs}});
 }
 
-Status CheckDeletableJob(Ctx& ctx, const Obj& job) {
+Status CheckDeletableJob(Session& ctx, const Obj& job) {
   if (IsActiveStatus(GetString(job, "status")))
     return Error::Forbidden("Cannot delete running job resource.");
   return OkStatus();

@@ -24,19 +24,19 @@ ActionDef CancelAction(std::string resource);
 ActionDef StdoutAction(std::string resource);
 // 409 {"error": "Resource is being used by running jobs.", "active_jobs": [...]} when a unified
 // job whose `column` (project_id, inventory_source_id, ...) is `id` is still active.
-Status CheckNoActiveJobs(Ctx& ctx, std::string_view column, int64_t id);
+Status CheckNoActiveJobs(Session& ctx, std::string_view column, int64_t id);
 // 403 "Cannot delete running job resource." for active jobs.
-Status CheckDeletableJob(Ctx& ctx, const Obj& job);
+Status CheckDeletableJob(Session& ctx, const Obj& job);
 
 // Rebuilds `o` with the keys of `order` first (those present, in that order), then every other
 // key in its current order. Used to put computed fields at AWX's positions.
 void Reorder(json::object& o, std::initializer_list<std::string_view> order);
 // {id, name, description} of row `id` of `table` (any resource table or view), read directly so
 // that it works whether or not the resource is registered; nullopt when the row is gone.
-std::optional<json::object> TableSummary(Ctx& ctx, std::string_view table, int64_t id);
+std::optional<json::object> TableSummary(Session& ctx, std::string_view table, int64_t id);
 // The summary of a job as events and host summaries show it (contract §5.2 `job`: id, name,
 // description, status, failed, elapsed, type, canceled_on when set) plus job_template_id and
 // job_template_name when the job has a template.
-std::optional<json::object> JobSummaryWithTemplate(Ctx& ctx, int64_t job_id);
+std::optional<json::object> JobSummaryWithTemplate(Session& ctx, int64_t job_id);
 
 }  // namespace baton::api

@@ -93,7 +93,7 @@ std::string JobsSource() {
 
 // The union of each kind's read filter: a row is readable when its own kind's policy reads it.
 template <typename Kinds>
-std::string UnionReadFilter(Ctx& ctx, store::Params& p, const Kinds& kinds) {
+std::string UnionReadFilter(Session& ctx, store::Params& p, const Kinds& kinds) {
   if (ctx.caller.sees_all()) return "";
   std::string out;
   for (const auto& k : kinds) {
@@ -153,11 +153,11 @@ void RegisterUnifiedLists() {
                    Fk("execution_environment", "execution_environments"),
                    Internal("playbook", "playbook", FieldType::kString)})
       d.fields.push_back(RO(f));
-    d.read_filter = [](Ctx& ctx, store::Params& p) {
+    d.read_filter = [](Session& ctx, store::Params& p) {
       return UnionReadFilter(ctx, p, kTemplateKinds);
     };
     d.type_column = "type";
-    d.capabilities = [](Ctx&, const Obj&) { return json::object{}; };
+    d.capabilities = [](Session&, const Obj&) { return json::object{}; };
     d.decorate = SerializeAsKind;
     Registry::Get().Add(std::move(d));
   }
@@ -178,12 +178,14 @@ void RegisterUnifiedLists() {
     // awx CLI follows a workflow's jobs with ?unified_job_node__workflow_job=N.
     d.relations = {{"unified_job_node", "workflow_job_nodes",
                     "{t}.id IN (SELECT job_id FROM workflow_job_nodes WHERE id IN ({inner}))"}};
-    d.read_filter = [](Ctx& ctx, store::Params& p) { return UnionReadFilter(ctx, p, kJobKinds); };
+    d.read_filter = [](Session& ctx, store::Params& p) {
+      return UnionReadFilter(ctx, p, kJobKinds);
+    };
     d.list_scope = [](Ctx&, const ApiRequest&, store::Params&) -> Result<std::string> {
       return std::string("t.type <> 'workflow_approval'");
     };
     d.type_column = "type";
-    d.capabilities = [](Ctx&, const Obj&) { return json::object{}; };
+    d.capabilities = [](Session&, const Obj&) { return json::object{}; };
     d.decorate = SerializeAsKind;
     Registry::Get().Add(std::move(d));
   }

@@ -15,9 +15,9 @@ namespace {
 
 constexpr const char* kNt = "notification_templates";
 
-using OwnerRoleCheck = std::function<Status(Ctx&, int64_t owner)>;
+using OwnerRoleCheck = std::function<Status(Session&, int64_t owner)>;
 
-Status CanChangeTemplate(Ctx& ctx, int64_t nt) {
+Status CanChangeTemplate(Session& ctx, int64_t nt) {
   auto org =
       ctx.db.QueryInt("SELECT organization_id FROM notification_templates WHERE id = ?", {nt});
   if (!org) return Error::Forbidden();
@@ -36,28 +36,28 @@ SubListDef AttachList(const std::string& owner_type, const std::string& kind,
       owner_type + "' AND a.kind = '" + kind + "' AND a.owner_id = ?)";
   s.can_attach = true;
   s.can_create = true;
-  s.attach = [owner_type, kind](Ctx& ctx, int64_t owner, int64_t nt) -> Status {
+  s.attach = [owner_type, kind](Session& ctx, int64_t owner, int64_t nt) -> Status {
     ctx.db.Exec(
         "INSERT INTO notification_template_attachments (owner_type, owner_id, kind, "
         "notification_template_id) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
         {owner_type, owner, kind, nt});
     return OkStatus();
   };
-  s.detach = [owner_type, kind](Ctx& ctx, int64_t owner, int64_t nt) -> Status {
+  s.detach = [owner_type, kind](Session& ctx, int64_t owner, int64_t nt) -> Status {
     ctx.db.Exec(
         "DELETE FROM notification_template_attachments WHERE owner_type = ? AND owner_id = ? AND "
         "kind = ? AND notification_template_id = ?",
         {owner_type, owner, kind, nt});
     return OkStatus();
   };
-  s.can_attach_fn = [owner_ok](Ctx& ctx, int64_t owner, int64_t nt, bool) -> Status {
+  s.can_attach_fn = [owner_ok](Session& ctx, int64_t owner, int64_t nt, bool) -> Status {
     if (ctx.caller.superuser) return OkStatus();
     BATON_TRY(CanChangeTemplate(ctx, nt));
     return owner_ok(ctx, owner);
   };
   // A template created through the sub-list is attached under the same rules (the create is
   // rolled back otherwise).
-  s.after_create = [check = s.can_attach_fn, attach = s.attach](Ctx& ctx, int64_t owner,
+  s.after_create = [check = s.can_attach_fn, attach = s.attach](Session& ctx, int64_t owner,
                                                                 int64_t nt) -> Status {
     BATON_TRY(check(ctx, owner, nt, false));
     return attach(ctx, owner, nt);
@@ -82,7 +82,7 @@ void AddTo(const char* res, const std::string& owner_type, bool approvals, Owner
 }
 
 OwnerRoleCheck Role(std::string content_type, std::string field) {
-  return [content_type, field](Ctx& ctx, int64_t id) {
+  return [content_type, field](Session& ctx, int64_t id) {
     return RequireRole(ctx, content_type, id, field);
   };
 }
@@ -90,14 +90,14 @@ OwnerRoleCheck Role(std::string content_type, std::string field) {
 }  // namespace
 
 void RegisterNotificationAttachments() {
-  AddTo("organizations", "organization", true, [](Ctx& ctx, int64_t org) -> Status {
+  AddTo("organizations", "organization", true, [](Session& ctx, int64_t org) -> Status {
     if (HasRole(ctx, "organization", org, "admin_role") ||
         HasRole(ctx, "organization", org, "auditor_role"))
       return OkStatus();
     return Error::Forbidden();
   });
   AddTo("projects", "project", false, Role("project", "admin_role"));
-  AddTo("inventory_sources", "inventory_source", false, [](Ctx& ctx, int64_t src) -> Status {
+  AddTo("inventory_sources", "inventory_source", false, [](Session& ctx, int64_t src) -> Status {
     auto inv = ctx.db.QueryInt("SELECT inventory_id FROM inventory_sources WHERE id = ?", {src});
     if (!inv) return Error::Forbidden();
     return RequireRole(ctx, "inventory", *inv, "admin_role");

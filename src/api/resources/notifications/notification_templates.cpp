@@ -44,7 +44,7 @@ Status Validate(Ctx& ctx, Obj& v, const Obj* existing) {
     if (!errs.empty()) {
       json::array a;
       for (auto& e : errs) a.emplace_back(json::string(e));
-      return Error::Body(400, json::object{{"messages", std::move(a)}});
+      return Error::Body(ErrorCode::kInvalid, json::object{{"messages", std::move(a)}});
     }
     v["messages"] = *sent;
   }
@@ -68,13 +68,13 @@ Status Validate(Ctx& ctx, Obj& v, const Obj* existing) {
   if (!errs.empty()) {
     json::array a;
     for (auto& e : errs) a.emplace_back(json::string(e));
-    return Error::Body(400, json::object{{"__all__", std::move(a)}});
+    return Error::Body(ErrorCode::kInvalid, json::object{{"__all__", std::move(a)}});
   }
   return OkStatus();
 }
 
 // Password-typed values are stored encrypted (an empty one stays empty, as AWX's encrypt_field).
-void PrepareWrite(Ctx& ctx, Obj& v, const Obj*) {
+void PrepareWrite(Session& ctx, Obj& v, const Obj*) {
   const notify::TypeSpec* spec = notify::FindType(GetString(v, "notification_type"));
   json::value* cfg = v.if_contains("notification_configuration");
   if (!spec || !cfg || !cfg->is_object()) return;
@@ -87,7 +87,7 @@ void PrepareWrite(Ctx& ctx, Obj& v, const Obj*) {
   }
 }
 
-bool IsNotificationAdmin(Ctx& ctx, int64_t org) {
+bool IsNotificationAdmin(Session& ctx, int64_t org) {
   return HasRole(ctx, "organization", org, "notification_admin_role");
 }
 
@@ -194,20 +194,20 @@ void RegisterNotificationTemplates() {
                 "__all__",
                 "Notification template with this Organization and Name already exists."}};
   // NotificationTemplateAccess: notification admins and auditors of the organization read.
-  d.read_filter = [](Ctx& ctx, store::Params& p) -> std::string {
+  d.read_filter = [](Session& ctx, store::Params& p) -> std::string {
     if (ctx.caller.sees_all()) return "";
     std::string a =
         HasRoleSql(ctx, "organization", "notification_admin_role", p, "t.organization_id");
     std::string b = HasRoleSql(ctx, "organization", "auditor_role", p, "t.organization_id");
     return "(" + a + " OR " + b + ")";
   };
-  d.can_add = [](Ctx& ctx, const Obj& data) -> Status {
+  d.can_add = [](Session& ctx, const Obj& data) -> Status {
     if (ctx.caller.superuser) return OkStatus();
     auto o = OptIdOf(data, "organization");
     if (!o) return Error::Forbidden();
     return RequireRole(ctx, "organization", *o, "notification_admin_role");
   };
-  d.can_change = [](Ctx& ctx, const Obj& o, const Obj& data) -> Status {
+  d.can_change = [](Session& ctx, const Obj& o, const Obj& data) -> Status {
     if (ctx.caller.superuser) return OkStatus();
     BATON_TRY(RequireRole(ctx, "organization", IdOf(o, "organization"), "notification_admin_role"));
     auto next = OptIdOf(data, "organization");
@@ -216,7 +216,7 @@ void RegisterNotificationTemplates() {
     return OkStatus();
   };
   // Without delete rights AWX answers 404; with pending notifications of the last 8 hours, 405.
-  d.can_delete = [](Ctx& ctx, const Obj& o) -> Status {
+  d.can_delete = [](Session& ctx, const Obj& o) -> Status {
     if (!ctx.caller.superuser && !IsNotificationAdmin(ctx, IdOf(o, "organization")))
       return Error::NotFound();
     std::string since = FormatIso(ctx.now - Micros{8} * 3600 * 1000000);
@@ -224,16 +224,17 @@ void RegisterNotificationTemplates() {
             "SELECT 1 FROM notifications WHERE notification_template_id = ? AND status = "
             "'pending' AND created > ? LIMIT 1",
             {IdOf(o), since}))
-      return Error::Err("Delete not allowed while there are pending notifications", 405);
+      return Error::Err("Delete not allowed while there are pending notifications",
+                        ErrorCode::kNotAllowed);
     return OkStatus();
   };
-  d.before_delete = [](Ctx& ctx, const Obj& o) -> Status {
+  d.before_delete = [](Session& ctx, const Obj& o) -> Status {
     ctx.db.Exec("DELETE FROM notification_template_attachments WHERE notification_template_id = ?",
                 {IdOf(o)});
     ctx.db.Exec("DELETE FROM notifications WHERE notification_template_id = ?", {IdOf(o)});
     return OkStatus();
   };
-  d.capabilities = [](Ctx& ctx, const Obj& o) {
+  d.capabilities = [](Session& ctx, const Obj& o) {
     bool admin = !ctx.caller.read_only_token &&
                  (ctx.caller.superuser || IsNotificationAdmin(ctx, IdOf(o, "organization")));
     return json::object{{"edit", admin}, {"delete", admin}, {"copy", admin}};

@@ -33,7 +33,7 @@ void Decorate(Ctx& ctx, const Obj& o, json::object& out, bool) {
 }
 
 // Readable with the template: notification admins and auditors of its organization.
-std::string ReadFilter(Ctx& ctx, store::Params& p) {
+std::string ReadFilter(Session& ctx, store::Params& p) {
   if (ctx.caller.sees_all()) return "";
   std::string a =
       HasRoleSql(ctx, "organization", "notification_admin_role", p, "n.organization_id");
@@ -44,7 +44,7 @@ std::string ReadFilter(Ctx& ctx, store::Params& p) {
 
 }  // namespace
 
-Result<int64_t> CreateNotification(Ctx& ctx, int64_t nt, const std::string& subject,
+Result<int64_t> CreateNotification(Session& ctx, int64_t nt, const std::string& subject,
                                    const json::value& body, std::optional<int64_t> job,
                                    const std::string& event) {
   auto row = notify::LoadTemplate(ctx.db, nt);

@@ -9,7 +9,7 @@ namespace baton::api {
 
 // Inserts a pending notification from template `nt` (inside the caller's transaction) and
 // returns its id.
-Result<int64_t> CreateNotification(Ctx& ctx, int64_t nt, const std::string& subject,
+Result<int64_t> CreateNotification(Session& ctx, int64_t nt, const std::string& subject,
                                    const json::value& body, std::optional<int64_t> job,
                                    const std::string& event);
 

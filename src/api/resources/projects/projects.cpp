@@ -11,7 +11,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string ProjectsRoot(Ctx& ctx) {
+std::string ProjectsRoot(Session& ctx) {
   return ctx.cfg.projects_root.empty() ? ctx.cfg.data_dir + "/projects" : ctx.cfg.projects_root;
 }
 
@@ -20,7 +20,7 @@ bool IsScm(const Obj& o) {
 }
 
 // Creates a pending project update copying the project's SCM settings; wakes the dispatcher.
-int64_t StartUpdate(Ctx& ctx, const Obj& p, const std::string& launch_type) {
+int64_t StartUpdate(Session& ctx, const Obj& p, const std::string& launch_type) {
   int64_t id = ctx.db.Insert(
       "INSERT INTO unified_jobs (type, name, description, unified_job_template_id, launch_type, "
       "status, project_id, job_type, local_path, scm_type, scm_url, scm_branch, scm_refspec, "
@@ -122,7 +122,7 @@ void Decorate(Ctx& ctx, const Obj& o, json::object& out, bool detail) {
   out.erase("inventory_files");
 }
 
-Status Validate(Ctx& ctx, Obj& v, const Obj* existing) {
+Status Validate(Session& ctx, Obj& v, const Obj* existing) {
   FieldErrors errs;
   std::string scm_type = GetString(v, "scm_type");
   if (scm_type.empty()) {
@@ -210,29 +210,29 @@ void RegisterProjects() {
   d.uniques = {{{"name", "organization"},
                 "__all__",
                 "Project with this (name, organization) combination already exists."}};
-  d.read_filter = [](Ctx& ctx, store::Params& p) -> std::string {
+  d.read_filter = [](Session& ctx, store::Params& p) -> std::string {
     if (ctx.caller.sees_all()) return "";
     return HasRoleSql(ctx, "project", "read_role", p);
   };
-  d.can_add = [](Ctx& ctx, const Obj& data) -> Status {
+  d.can_add = [](Session& ctx, const Obj& data) -> Status {
     if (ctx.caller.superuser) return OkStatus();
     auto org = OptIdOf(data, "organization");
     if (!org) return Error::Forbidden();
     return RequireRole(ctx, "organization", *org, "project_admin_role");
   };
-  d.can_change = [](Ctx& ctx, const Obj& o, const Obj& data) -> Status {
+  d.can_change = [](Session& ctx, const Obj& o, const Obj& data) -> Status {
     BATON_TRY(RequireRole(ctx, "project", IdOf(o), "admin_role"));
     auto org = OptIdOf(data, "organization");
     if (org && *org != IdOf(o, "organization"))
       return RequireRole(ctx, "organization", *org, "project_admin_role");
     return OkStatus();
   };
-  d.can_delete = [](Ctx& ctx, const Obj& o) -> Status {
+  d.can_delete = [](Session& ctx, const Obj& o) -> Status {
     BATON_TRY(RequireRole(ctx, "project", IdOf(o), "admin_role"));
     return CheckNoActiveJobs(ctx, "project_id", IdOf(o));
   };
   d.validate = Validate;
-  d.after_create = [](Ctx& ctx, int64_t id, const Obj& v) -> Status {
+  d.after_create = [](Session& ctx, int64_t id, const Obj& v) -> Status {
     rbac::CreateObjectRoles(ctx.db, "project", id, {{"organization", IdOf(v, "organization")}});
     if (!GetString(v, "scm_type").empty()) {
       ctx.db.Exec("UPDATE projects SET local_path = ? WHERE id = ?",
@@ -242,7 +242,7 @@ void RegisterProjects() {
     }
     return OkStatus();
   };
-  d.after_update = [](Ctx& ctx, const Obj& before, const Obj& after) -> Status {
+  d.after_update = [](Session& ctx, const Obj& before, const Obj& after) -> Status {
     if (IdOf(before, "organization") != IdOf(after, "organization"))
       rbac::UpdateObjectRoleParents(ctx.db, "project", IdOf(after),
                                     {{"organization", IdOf(after, "organization")}});
@@ -326,15 +326,15 @@ void RegisterProjects() {
     f.read_only = true;
     u.fields.push_back(f);
   }
-  u.read_filter = [](Ctx& ctx, store::Params& p) -> std::string {
+  u.read_filter = [](Session& ctx, store::Params& p) -> std::string {
     if (ctx.caller.sees_all()) return "";
     return HasRoleSql(ctx, "project", "read_role", p, "t.project_id");
   };
-  u.can_change = [](Ctx& ctx, const Obj& o, const Obj&) -> Status {
+  u.can_change = [](Session& ctx, const Obj& o, const Obj&) -> Status {
     if (IdOf(o, "created_by") == ctx.caller.id && ctx.caller.authenticated()) return OkStatus();
     return RequireRole(ctx, "project", IdOf(o, "project"), "update_role");
   };
-  u.can_delete = [](Ctx& ctx, const Obj& o) -> Status {
+  u.can_delete = [](Session& ctx, const Obj& o) -> Status {
     BATON_TRY(CheckDeletableJob(ctx, o));
     return RequireRole(ctx, "project", IdOf(o, "project"), "admin_role");
   };
@@ -351,7 +351,7 @@ void RegisterProjects() {
   Registry::Get().Add(std::move(u));
 }
 
-int64_t StartProjectUpdate(Ctx& ctx, const Obj& p, const std::string& launch_type) {
+int64_t StartProjectUpdate(Session& ctx, const Obj& p, const std::string& launch_type) {
   return StartUpdate(ctx, p, launch_type);
 }
 

@@ -9,9 +9,9 @@ namespace baton::api {
 
 // A pending project update of project `p` (a loaded projects object) with `launch_type`, created
 // by the caller, in the caller's transaction; sets ctx.wake. Returns its id.
-int64_t StartProjectUpdate(Ctx& ctx, const Obj& p, const std::string& launch_type);
+int64_t StartProjectUpdate(Session& ctx, const Obj& p, const std::string& launch_type);
 // A pending inventory update of inventory source `s` (a loaded inventory_sources object), the
 // same way. Returns its id.
-int64_t StartInventorySourceUpdate(Ctx& ctx, const Obj& s, const std::string& launch_type);
+int64_t StartInventorySourceUpdate(Session& ctx, const Obj& s, const std::string& launch_type);
 
 }  // namespace baton::api

@@ -26,21 +26,21 @@ std::optional<std::string> OptText(const Obj& o, const char* k) {
   return std::string(v->as_string());
 }
 
-void FailJob(Ctx& ctx, int64_t job, const std::string& why) {
+void FailJob(Session& ctx, int64_t job, const std::string& why) {
   ctx.db.Exec(
       "UPDATE unified_jobs SET status = 'failed', failed = 1, finished = ?, modified = ?, "
       "job_explanation = ? WHERE id = ?",
       {ctx.now_iso(), ctx.now_iso(), why, job});
 }
 
-void MarkScheduled(Ctx& ctx, int64_t job, int64_t schedule) {
+void MarkScheduled(Session& ctx, int64_t job, int64_t schedule) {
   ctx.db.Exec("UPDATE unified_jobs SET schedule_id = ?, launch_type = 'scheduled' WHERE id = ?",
               {schedule, job});
 }
 
 // Blocked while SCHEDULE_MAX_JOBS jobs of the template are queued or running (AWX's
 // cache_timeout_blocked of job and workflow job templates).
-bool TooManyQueued(Ctx& ctx, const char* column, int64_t ujt) {
+bool TooManyQueued(Session& ctx, const char* column, int64_t ujt) {
   // AWX counts pending, waiting and running jobs here, not new ones.
   static const std::string queued =
       store::StatusList({JobStatus::kPending, JobStatus::kWaiting, JobStatus::kRunning});
@@ -52,7 +52,7 @@ bool TooManyQueued(Ctx& ctx, const char* column, int64_t ujt) {
 }
 
 // Blocked while the last update finished within the cache timeout (projects, inventory sources).
-bool WithinCacheTimeout(Ctx& ctx, const char* column, int64_t ujt, int64_t timeout) {
+bool WithinCacheTimeout(Session& ctx, const char* column, int64_t ujt, int64_t timeout) {
   if (timeout <= 0) return false;
   auto last = ctx.db.QueryString(
       "SELECT MAX(finished) FROM unified_jobs WHERE " + std::string(column) + " = ?", {ujt});
@@ -62,7 +62,7 @@ bool WithinCacheTimeout(Ctx& ctx, const char* column, int64_t ujt, int64_t timeo
 
 // The schedule's extra_data with password answers decrypted (the template's survey validates
 // them; job creation encrypts them again).
-json::object PlainExtraData(Ctx& ctx, const Obj& s) {
+json::object PlainExtraData(Session& ctx, const Obj& s) {
   json::object vars = ObjectOf(s, "extra_data");
   for (const auto& kv : ObjectOf(s, "survey_passwords"))
     if (auto* v = vars.if_contains(kv.key());
@@ -72,7 +72,7 @@ json::object PlainExtraData(Ctx& ctx, const Obj& s) {
   return vars;
 }
 
-Result<int64_t> LaunchJob(Ctx& ctx, const Obj& s, int64_t sid, int64_t ujt) {
+Result<int64_t> LaunchJob(Session& ctx, const Obj& s, int64_t sid, int64_t ujt) {
   auto jt = Load(ctx, Registry::Get().Must("job_templates"), ujt);
   if (!jt) return Error::Msg("the schedule's job template is gone");
   if (TooManyQueued(ctx, "job_template_id", ujt))
@@ -136,7 +136,7 @@ Result<int64_t> LaunchJob(Ctx& ctx, const Obj& s, int64_t sid, int64_t ujt) {
   return id;
 }
 
-Result<int64_t> LaunchWorkflow(Ctx& ctx, const Obj& s, int64_t sid, int64_t ujt) {
+Result<int64_t> LaunchWorkflow(Session& ctx, const Obj& s, int64_t sid, int64_t ujt) {
   auto wfjt = Load(ctx, Registry::Get().Must("workflow_job_templates"), ujt);
   if (!wfjt) return Error::Msg("the schedule's workflow job template is gone");
   if (TooManyQueued(ctx, "workflow_job_template_id", ujt))
@@ -175,7 +175,7 @@ Result<int64_t> LaunchWorkflow(Ctx& ctx, const Obj& s, int64_t sid, int64_t ujt)
 }  // namespace
 
 Result<int64_t> ScheduleJobLauncher::Launch(store::Connection& c, int64_t sid, Micros now) {
-  Ctx ctx{c, rbac::Caller{}, cfg_, now};
+  Session ctx{c, rbac::Caller{}, cfg_, now};
   auto s = Load(ctx, Registry::Get().Must("schedules"), sid);
   if (!s) return Error::Msg("the schedule is gone");
   int64_t ujt = IdOf(*s, "unified_job_template");

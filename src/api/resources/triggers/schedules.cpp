@@ -46,7 +46,7 @@ bool SchedulableKind(const std::string& kind) {
 
 // The template's own admin right (AWX check_related with admin_role): the template's admin
 // role; an inventory source's inventory admin.
-bool AdminsTemplate(Ctx& ctx, int64_t ujt) {
+bool AdminsTemplate(Session& ctx, int64_t ujt) {
   if (ctx.caller.superuser) return true;
   auto kind = TemplateKind(ctx, ujt);
   if (!kind) return false;
@@ -58,7 +58,7 @@ bool AdminsTemplate(Ctx& ctx, int64_t ujt) {
 }
 
 // JobLaunchConfigAccess: a prompted inventory needs use.
-Status CanUsePrompted(Ctx& ctx, const Obj& data, const Obj* existing) {
+Status CanUsePrompted(Session& ctx, const Obj& data, const Obj* existing) {
   auto inv = OptIdOf(data, "inventory");
   if (!inv || (existing && OptIdOf(*existing, "inventory") == inv)) return OkStatus();
   if (!HasRole(ctx, "inventory", *inv, "use_role")) return Error::Forbidden();
@@ -66,7 +66,7 @@ Status CanUsePrompted(Ctx& ctx, const Obj& data, const Obj* existing) {
 }
 
 // ScheduleAccess.can_add: start (execute) right on the template (RB-9).
-Status CanAdd(Ctx& ctx, const Obj& data) {
+Status CanAdd(Session& ctx, const Obj& data) {
   if (ctx.caller.superuser) return OkStatus();
   auto ujt = OptIdOf(data, "unified_job_template");
   if (ujt && TemplateKind(ctx, *ujt) && !CanStartTemplate(ctx, *ujt)) return Error::Forbidden();
@@ -75,7 +75,7 @@ Status CanAdd(Ctx& ctx, const Obj& data) {
 
 // ScheduleAccess.can_change: admin of the template, or its creator with the start right; a new
 // template needs the same.
-Status CanEdit(Ctx& ctx, const Obj& o) {
+Status CanEdit(Session& ctx, const Obj& o) {
   if (ctx.caller.superuser) return OkStatus();
   int64_t ujt = IdOf(o, "unified_job_template");
   if (AdminsTemplate(ctx, ujt)) return OkStatus();
@@ -83,7 +83,7 @@ Status CanEdit(Ctx& ctx, const Obj& o) {
   return Error::Forbidden();
 }
 
-Status CanChange(Ctx& ctx, const Obj& o, const Obj& data) {
+Status CanChange(Session& ctx, const Obj& o, const Obj& data) {
   BATON_TRY(CanEdit(ctx, o));
   if (ctx.caller.superuser) return OkStatus();
   auto next = OptIdOf(data, "unified_job_template");
@@ -93,7 +93,7 @@ Status CanChange(Ctx& ctx, const Obj& o, const Obj& data) {
   return CanUsePrompted(ctx, data, &o);
 }
 
-Status CanEditById(Ctx& ctx, int64_t id) {
+Status CanEditById(Session& ctx, int64_t id) {
   BATON_TRY(CheckWriteScope(ctx));
   auto o = Load(ctx, ScheduleDef(), id);
   if (!o) return Error::NotFound();
@@ -108,7 +108,7 @@ const std::vector<std::string>& ScalarPromptNames() {
 }
 
 // ScheduleSerializer.validate_unified_job_template.
-Status CheckTemplate(Ctx& ctx, int64_t ujt) {
+Status CheckTemplate(Session& ctx, int64_t ujt) {
   auto kind = TemplateKind(ctx, ujt);
   if (!kind || !SchedulableKind(*kind))
     return Error::Field("unified_job_template",
@@ -125,7 +125,7 @@ Status CheckTemplate(Ctx& ctx, int64_t ujt) {
 }
 
 // The computed columns of a rule (stored as AWX timestamps so that text order is time order).
-void PutComputed(Ctx& ctx, Obj& v) {
+void PutComputed(Session& ctx, Obj& v) {
   auto opt = [](const std::optional<Micros>& t) {
     return t ? json::value(FormatIso(*t)) : json::value(nullptr);
   };
@@ -160,7 +160,7 @@ Status Validate(Ctx& ctx, Obj& v, const Obj* existing) {
       if (auto errors = domain::rrule::Validate(rule); !errors.empty()) {
         json::array a;
         for (auto& e : errors) a.push_back(json::string(e));
-        return Error::Body(400, json::object{{"rrule", std::move(a)}});
+        return Error::Body(ErrorCode::kInvalid, json::object{{"rrule", std::move(a)}});
       }
     }
     if (full || raw.contains("unified_job_template"))
@@ -195,7 +195,7 @@ Status Validate(Ctx& ctx, Obj& v, const Obj* existing) {
   return OkStatus();
 }
 
-Status BeforeDelete(Ctx& ctx, const Obj& o) {
+Status BeforeDelete(Session& ctx, const Obj& o) {
   DeleteAttachments(ctx, kOwner, IdOf(o));
   ctx.db.Exec("DELETE FROM instance_group_attachments WHERE owner_type = ? AND owner_id = ?",
               {std::string(kOwner), IdOf(o)});
@@ -203,7 +203,7 @@ Status BeforeDelete(Ctx& ctx, const Obj& o) {
 }
 
 // The template's inventory (job templates, workflow job templates, inventory sources).
-std::optional<int64_t> TemplateInventory(Ctx& ctx, const std::string& kind, int64_t ujt) {
+std::optional<int64_t> TemplateInventory(Session& ctx, const std::string& kind, int64_t ujt) {
   if (kind == "job_template" || kind == "workflow_job_template" || kind == "inventory_source")
     return ctx.db.QueryInt("SELECT inventory_id FROM " + TemplateResource(kind) + " WHERE id = ?",
                            {ujt});
@@ -341,7 +341,7 @@ std::vector<FieldDef> Fields() {
 // ---- credentials/ (launch configuration rules, as workflow nodes: DM-8) ----
 
 SubListDef ScheduleCredentials() {
-  return LaunchConfigCredentialsSubList(kOwner, CanEditById, [](Ctx& ctx, int64_t schedule) {
+  return LaunchConfigCredentialsSubList(kOwner, CanEditById, [](Session& ctx, int64_t schedule) {
     return ctx.db.QueryInt("SELECT unified_job_template_id FROM schedules WHERE id = ?",
                            {schedule});
   });
@@ -351,7 +351,7 @@ SubListDef ScheduleCredentials() {
 
 // The earliest next run of the template's enabled schedules (AWX's next_job_run; AWX keeps the
 // latest one, see docs/compat.md).
-json::value NextJobRun(Ctx& ctx, int64_t ujt) {
+json::value NextJobRun(Session& ctx, int64_t ujt) {
   auto t = ctx.db.QueryString(
       "SELECT MIN(next_run) FROM schedules WHERE unified_job_template_id = ? AND enabled = 1",
       {ujt});
@@ -394,7 +394,7 @@ Result<Reply> Preview(Ctx& ctx, ApiRequest& req) {
   if (auto errors = domain::rrule::Validate(text); !errors.empty()) {
     json::array a;
     for (auto& e : errors) a.push_back(json::string(e));
-    return Error::Body(400, json::object{{"rrule", std::move(a)}});
+    return Error::Body(ErrorCode::kInvalid, json::object{{"rrule", std::move(a)}});
   }
   auto rules = domain::rrule::RuleSet::Parse(text);
   if (!rules.ok()) return rules.error();
@@ -447,7 +447,7 @@ void RegisterSchedules() {
   d.uniques = {{{"unified_job_template", "name"},
                 "__all__",
                 "Schedule with this Unified job template and Name already exists."}};
-  d.read_filter = [](Ctx& ctx, store::Params& p) -> std::string {
+  d.read_filter = [](Session& ctx, store::Params& p) -> std::string {
     if (ctx.caller.sees_all()) return "";
     std::string out;
     for (const char* res : kTemplateResources) {
@@ -462,7 +462,7 @@ void RegisterSchedules() {
   };
   d.can_add = CanAdd;
   d.can_change = CanChange;
-  d.can_delete = [](Ctx& ctx, const Obj& o) { return CanEdit(ctx, o); };
+  d.can_delete = [](Session& ctx, const Obj& o) { return CanEdit(ctx, o); };
   d.validate = Validate;
   d.before_delete = BeforeDelete;
   d.decorate = Decorate;

@@ -52,7 +52,8 @@ json::object Message(const char* text) {
 // the template's webhook_service and webhook_credential, the delivery's guid, and the LA-11
 // webhook variables as launch variables that no prompt rule filters (AWX create_unified_job
 // with extra_vars). Runs in the caller's transaction.
-Result<int64_t> LaunchFor(Ctx& ctx, const ResourceDef& def, int64_t id, const json::object& vars) {
+Result<int64_t> LaunchFor(Session& ctx, const ResourceDef& def, int64_t id,
+                          const json::object& vars) {
   auto obj = Load(ctx, def, id);
   if (!obj) return Error::Forbidden();
   if (def.name == "job_templates") {
@@ -129,7 +130,7 @@ ActionDef ReceiverAction(const std::string& resource, WebhookService svc) {
 
 }  // namespace
 
-void SetWebhookKey(Ctx& ctx, const std::string& table, int64_t id, const std::string& service) {
+void SetWebhookKey(Session& ctx, const std::string& table, int64_t id, const std::string& service) {
   ctx.db.Exec("UPDATE " + table + " SET webhook_key = ? WHERE id = ?",
               {service.empty() ? std::string() : RandomAlnum(50), id});
 }

@@ -14,7 +14,7 @@ namespace baton::api {
 // DM-4: stores a fresh random 50-character key on template `id` of `table` (job_templates or
 // workflow_job_templates) when `service` is non-empty, else clears it. Called when a template is
 // created and whenever its webhook_service changes.
-void SetWebhookKey(Ctx& ctx, const std::string& table, int64_t id, const std::string& service);
+void SetWebhookKey(Session& ctx, const std::string& table, int64_t id, const std::string& service);
 
 // The actions a template resource carries for webhooks: webhook_key/ (GET the key, POST rotate;
 // both need admin_role on `content_type`) and the three anonymous receivers. `resource` is

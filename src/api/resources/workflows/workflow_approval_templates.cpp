@@ -52,16 +52,16 @@ void RegisterWorkflowApprovalTemplates() {
   timeout.help_text = "The amount of time (in seconds) before the approval node expires and fails.";
   d.fields.push_back(timeout);
   d.fields.push_back(Internal("workflow_job_template", "workflow_job_template_id", FieldType::kFk));
-  d.read_filter = [](Ctx& ctx, store::Params& p) -> std::string {
+  d.read_filter = [](Session& ctx, store::Params& p) -> std::string {
     if (ctx.caller.sees_all()) return "";
     return HasRoleSql(ctx, kWfjtCt, "read_role", p, "t.workflow_job_template_id");
   };
-  d.can_change = [](Ctx& ctx, const Obj& o, const Obj&) -> Status {
+  d.can_change = [](Session& ctx, const Obj& o, const Obj&) -> Status {
     auto wfjt = OptIdOf(o, "workflow_job_template");
     if (!wfjt) return ctx.caller.superuser ? OkStatus() : Status(Error::Forbidden());
     return RequireRole(ctx, kWfjtCt, *wfjt, "admin_role");
   };
-  d.can_delete = [](Ctx& ctx, const Obj& o) -> Status {
+  d.can_delete = [](Session& ctx, const Obj& o) -> Status {
     if (!ctx.caller.superuser) return Error::Forbidden();
     return CheckNoActiveJobs(ctx, "workflow_approval_template_id", IdOf(o));
   };

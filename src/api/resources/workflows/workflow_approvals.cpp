@@ -9,7 +9,7 @@
 
 namespace baton::api {
 
-std::string WorkflowJobsReadableOn(Ctx& ctx, store::Params& p, const std::string& a);
+std::string WorkflowJobsReadableOn(Session& ctx, store::Params& p, const std::string& a);
 
 namespace {
 
@@ -20,14 +20,14 @@ const ResourceDef& Def() {
 }
 
 // The workflow job an approval belongs to: the job of its node, else source_workflow_job.
-std::optional<int64_t> WorkflowJobOf(Ctx& ctx, const Obj& ap) {
+std::optional<int64_t> WorkflowJobOf(Session& ctx, const Obj& ap) {
   if (auto wj = ctx.db.QueryInt("SELECT workflow_job_id FROM workflow_job_nodes WHERE job_id = ?",
                                 {IdOf(ap)}))
     return wj;
   return OptIdOf(ap, "source_workflow_job");
 }
 
-std::optional<int64_t> WfjtOf(Ctx& ctx, const Obj& ap) {
+std::optional<int64_t> WfjtOf(Session& ctx, const Obj& ap) {
   auto wj = WorkflowJobOf(ctx, ap);
   if (!wj) return std::nullopt;
   auto t = ctx.db.QueryInt("SELECT workflow_job_template_id FROM unified_jobs WHERE id = ?", {*wj});
@@ -37,7 +37,7 @@ std::optional<int64_t> WfjtOf(Ctx& ctx, const Obj& ap) {
 }
 
 // RB-16.
-bool MayApprove(Ctx& ctx, const Obj& ap) {
+bool MayApprove(Session& ctx, const Obj& ap) {
   if (ctx.caller.read_only_token) return false;
   if (ctx.caller.superuser) return true;
   auto t = WfjtOf(ctx, ap);
@@ -50,7 +50,7 @@ bool ActiveStatus(std::string_view s) {
 }
 
 // RB-18: superusers only, never while pending or while its workflow job runs.
-Status CanDelete(Ctx& ctx, const Obj& ap) {
+Status CanDelete(Session& ctx, const Obj& ap) {
   if (!ctx.caller.superuser) return Error::Forbidden();
   if (auto wj = WorkflowJobOf(ctx, ap)) {
     auto st = ctx.db.QueryString("SELECT status FROM unified_jobs WHERE id = ?", {*wj});
@@ -148,9 +148,10 @@ ActionDef DecideAction(const char* name, bool approve) {
     if (!MayApprove(ctx, ap)) return Error::Forbidden();
     std::string before = GetString(ap, "status");
     if (before != "pending")
-      return Error::Body(400, json::object{{"error",
-                                            "This workflow step has already been approved or "
-                                            "denied."}});
+      return Error::Body(ErrorCode::kInvalid,
+                         json::object{{"error",
+                                       "This workflow step has already been approved or "
+                                       "denied."}});
     std::string after = approve ? "successful" : "failed";
     std::string now = ctx.now_iso();
     double elapsed = 0;
@@ -188,7 +189,7 @@ void RegisterWorkflowApprovals() {
   d.fields.push_back(Internal("timeout", "timeout", FieldType::kInt));
   d.fields.push_back(Internal("timed_out", "timed_out", FieldType::kBool));
   // RB-2: readable with the template of its workflow job.
-  d.read_filter = [](Ctx& ctx, store::Params& p) -> std::string {
+  d.read_filter = [](Session& ctx, store::Params& p) -> std::string {
     std::string f = WorkflowJobsReadableOn(ctx, p, "w");
     if (f.empty()) return "";
     std::string wjs = "SELECT w.id FROM unified_jobs w WHERE w.type = 'workflow_job' AND " + f;

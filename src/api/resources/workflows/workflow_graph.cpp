@@ -57,7 +57,7 @@ bool StartsWithEncrypted(const json::value& v) {
 }
 
 // The survey of a JT or WFJT (enabled flag, spec).
-std::pair<bool, json::object> SurveyOf(Ctx& ctx, const std::string& kind, int64_t id) {
+std::pair<bool, json::object> SurveyOf(Session& ctx, const std::string& kind, int64_t id) {
   std::string table = TemplateResource(kind);
   auto rows =
       ctx.db.Query("SELECT survey_enabled, survey_spec FROM " + table + " WHERE id = ?", {id});
@@ -66,7 +66,7 @@ std::pair<bool, json::object> SurveyOf(Ctx& ctx, const std::string& kind, int64_
 }
 
 // Password answers arrive encrypted from storage; validation reads them decrypted (LA-6.2).
-json::object DecryptedVars(Ctx& ctx, const json::object& vars, const json::object& passwords) {
+json::object DecryptedVars(Session& ctx, const json::object& vars, const json::object& passwords) {
   json::object out = vars;
   for (auto& kv : passwords) {
     auto* v = out.if_contains(kv.key());
@@ -103,7 +103,7 @@ json::object PromptsDict(const Obj& v, const json::object& extra) {
 }
 
 // The errors of the node's prompts under its UJT's acceptance rules (AWX keys: extra_vars ...).
-json::object PromptErrors(Ctx& ctx, int64_t ujt, const std::string& kind, const Obj& v,
+json::object PromptErrors(Session& ctx, int64_t ujt, const std::string& kind, const Obj& v,
                           const json::object& extra, bool required_errors) {
   json::object passwords = ObjectOf(v, "survey_passwords");
   json::object prompts = PromptsDict(v, DecryptedVars(ctx, extra, passwords));
@@ -168,7 +168,7 @@ std::string EdgeTypeOf(std::string_view relation) {
   return s;
 }
 
-std::vector<int64_t> ChildNodes(Ctx& ctx, int64_t parent, std::string_view type) {
+std::vector<int64_t> ChildNodes(Session& ctx, int64_t parent, std::string_view type) {
   auto rows = ctx.db.Query(
       "SELECT child_id FROM workflow_edges WHERE owner_type = ? AND parent_id = ? AND type = ? "
       "ORDER BY child_id",
@@ -178,7 +178,7 @@ std::vector<int64_t> ChildNodes(Ctx& ctx, int64_t parent, std::string_view type)
   return out;
 }
 
-engine::LinkCheck CheckTemplateLink(Ctx& ctx, int64_t wfjt, int64_t parent, int64_t child,
+engine::LinkCheck CheckTemplateLink(Session& ctx, int64_t wfjt, int64_t parent, int64_t child,
                                     std::string_view type) {
   auto rows = ctx.db.Query(
       "SELECT parent_id, child_id, type FROM workflow_edges WHERE owner_type = ? AND owner_id = ?",
@@ -211,7 +211,7 @@ std::string UnifiedJobType(std::string_view kind) {
   return "";
 }
 
-std::optional<std::string> TemplateKind(Ctx& ctx, int64_t id) {
+std::optional<std::string> TemplateKind(Session& ctx, int64_t id) {
   auto kind = ctx.db.QueryString("SELECT type FROM unified_job_template_ids WHERE id = ?", {id});
   if (!kind) return std::nullopt;
   std::string table = TemplateResource(*kind);
@@ -220,7 +220,7 @@ std::optional<std::string> TemplateKind(Ctx& ctx, int64_t id) {
   return kind;
 }
 
-bool CanStartTemplate(Ctx& ctx, int64_t id) {
+bool CanStartTemplate(Session& ctx, int64_t id) {
   if (ctx.caller.superuser) return true;
   auto kind = TemplateKind(ctx, id);
   if (!kind) return false;
@@ -239,7 +239,7 @@ bool CanStartTemplate(Ctx& ctx, int64_t id) {
   return false;
 }
 
-std::optional<json::object> TemplateSummary(Ctx& ctx, int64_t id) {
+std::optional<json::object> TemplateSummary(Session& ctx, int64_t id) {
   auto kind = TemplateKind(ctx, id);
   if (!kind) return std::nullopt;
   auto s = TableSummary(ctx, TemplateResource(*kind), id);
@@ -254,7 +254,7 @@ std::optional<json::object> TemplateSummary(Ctx& ctx, int64_t id) {
 
 // ---- WFJT prompts ----
 
-WorkflowTemplateState LoadWorkflowTemplateState(Ctx& ctx, const Obj& o) {
+WorkflowTemplateState LoadWorkflowTemplateState(Session& ctx, const Obj& o) {
   WorkflowTemplateState t;
   t.name = GetString(o, "name");
   t.extra_vars = ParseObject(GetString(o, "extra_vars"));
@@ -359,7 +359,7 @@ WorkflowPromptDecision AcceptWorkflowPrompts(const WorkflowTemplateState& t,
 
 // ---- Nodes ----
 
-Status ValidateNodePrompts(Ctx& ctx, Obj& v, const Obj* existing,
+Status ValidateNodePrompts(Session& ctx, Obj& v, const Obj* existing,
                            const std::set<std::string, std::less<>>& present,
                            bool required_errors) {
   json::object stored_passwords =
@@ -444,11 +444,11 @@ Status ValidateNodePrompts(Ctx& ctx, Obj& v, const Obj* existing,
     errors.erase("extra_vars");
     errors["extra_data"] = std::move(moved);
   }
-  if (!errors.empty()) return Error::Body(400, std::move(errors));
+  if (!errors.empty()) return Error::Body(ErrorCode::kInvalid, std::move(errors));
   return OkStatus();
 }
 
-bool NodePromptsRejected(Ctx& ctx, const Obj& node) {
+bool NodePromptsRejected(Session& ctx, const Obj& node) {
   auto ujt = OptIdOf(node, "unified_job_template");
   if (!ujt) return false;
   auto kind = TemplateKind(ctx, *ujt);
@@ -456,7 +456,7 @@ bool NodePromptsRejected(Ctx& ctx, const Obj& node) {
   return !PromptErrors(ctx, *ujt, *kind, node, ObjectOf(node, "extra_data"), true).empty();
 }
 
-void DeleteApprovalTemplate(Ctx& ctx, int64_t at) {
+void DeleteApprovalTemplate(Session& ctx, int64_t at) {
   std::string now = ctx.now_iso();
   if (ctx.db.QueryInt("SELECT 1 FROM unified_jobs WHERE type = 'workflow_approval' AND "
                       "workflow_approval_template_id = ? AND status = 'pending' LIMIT 1",
@@ -471,7 +471,7 @@ void DeleteApprovalTemplate(Ctx& ctx, int64_t at) {
   ctx.db.Exec("DELETE FROM workflow_approval_templates WHERE id = ?", {at});
 }
 
-int64_t InsertApprovalTemplate(Ctx& ctx, int64_t wfjt, const std::string& name,
+int64_t InsertApprovalTemplate(Session& ctx, int64_t wfjt, const std::string& name,
                                const std::string& description, int64_t timeout) {
   int64_t id = ctx.db.Insert(
       "INSERT INTO unified_job_template_ids (type) VALUES ('workflow_approval_template') "
@@ -486,7 +486,7 @@ int64_t InsertApprovalTemplate(Ctx& ctx, int64_t wfjt, const std::string& name,
   return id;
 }
 
-void CopyWorkflowNodes(Ctx& ctx, int64_t from, int64_t to) {
+void CopyWorkflowNodes(Session& ctx, int64_t from, int64_t to) {
   static const std::string kCols =
       "identifier, all_parents_must_converge, extra_data, survey_passwords, "
       "execution_environment_id, scm_branch, job_type, job_tags, skip_tags, limit_, diff_mode, "

@@ -25,11 +25,11 @@ inline constexpr const char* kNodeOwner = "workflow_job_template_node";
 // "success_nodes" -> "success" (also "failure_nodes", "always_nodes").
 std::string EdgeTypeOf(std::string_view relation);
 // Child ids of `parent` under edge `type` ("success", "failure", "always"), ascending.
-std::vector<int64_t> ChildNodes(Ctx& ctx, int64_t parent, std::string_view type);
+std::vector<int64_t> ChildNodes(Session& ctx, int64_t parent, std::string_view type);
 // DM-10 for adding parent -type-> child to the template's graph, by the engine's pure check
 // (engine/links.hpp): self link, another type on the pair, same type (no-op), then a cycle
 // anywhere in the graph, reachable from a root or not (PF-1: AWX walks from the roots only).
-engine::LinkCheck CheckTemplateLink(Ctx& ctx, int64_t wfjt, int64_t parent, int64_t child,
+engine::LinkCheck CheckTemplateLink(Session& ctx, int64_t wfjt, int64_t parent, int64_t child,
                                     std::string_view type);
 
 // ---- Unified job templates a node may point at ----
@@ -37,7 +37,7 @@ engine::LinkCheck CheckTemplateLink(Ctx& ctx, int64_t wfjt, int64_t parent, int6
 // The kind of template `id` ("job_template", "project", "inventory_source",
 // "workflow_job_template", "workflow_approval_template"), or nullopt when no such template
 // exists (any more).
-std::optional<std::string> TemplateKind(Ctx& ctx, int64_t id);
+std::optional<std::string> TemplateKind(Session& ctx, int64_t id);
 // Its resource ("job_templates", ...).
 std::string TemplateResource(std::string_view kind);
 // AWX's unified_job_type of a template kind ("job", "project_update", "inventory_update",
@@ -45,9 +45,9 @@ std::string TemplateResource(std::string_view kind);
 std::string UnifiedJobType(std::string_view kind);
 // RB-10: may the caller start the template? execute on a JT or WFJT, update on a project,
 // update on an inventory source's inventory, execute on an approval template's WFJT.
-bool CanStartTemplate(Ctx& ctx, int64_t id);
+bool CanStartTemplate(Session& ctx, int64_t id);
 // {id, name, description, unified_job_type} (+ timeout for approval templates).
-std::optional<json::object> TemplateSummary(Ctx& ctx, int64_t id);
+std::optional<json::object> TemplateSummary(Session& ctx, int64_t id);
 
 // ---- WFJT prompt acceptance (LA-5, LA-6) ----
 
@@ -62,7 +62,7 @@ struct WorkflowTemplateState {
   std::set<std::string, std::less<>> asks;  // prompt names whose ask flag is on
 };
 // The WFJT `wfjt` (a loaded workflow_job_templates object) as acceptance sees it.
-WorkflowTemplateState LoadWorkflowTemplateState(Ctx& ctx, const Obj& wfjt);
+WorkflowTemplateState LoadWorkflowTemplateState(Session& ctx, const Obj& wfjt);
 struct WorkflowPromptDecision {
   json::object accepted, rejected;
   json::object errors;  // {"<prompt>": ["msg"], "variables_needed_to_start": [...]}
@@ -83,23 +83,23 @@ WorkflowPromptDecision AcceptWorkflowPrompts(const WorkflowTemplateState& t,
 // request's keys (a create counts every scalar prompt as present). May edit values
 // (extra_data, survey_passwords). Schedules share it (same fields) with `required_errors`:
 // their prompts suppress no error class (LA-5).
-Status ValidateNodePrompts(Ctx& ctx, Obj& values, const Obj* existing,
+Status ValidateNodePrompts(Session& ctx, Obj& values, const Obj* existing,
                            const std::set<std::string, std::less<>>& present,
                            bool required_errors = false);
 // Does the node's stored prompt set produce any error under its UJT's rules, required errors
 // included (node_prompts_rejected of LA-1)?
-bool NodePromptsRejected(Ctx& ctx, const Obj& node);
+bool NodePromptsRejected(Session& ctx, const Obj& node);
 
 // DM-20: denies (fails) the approval template's pending approvals and deletes it.
-void DeleteApprovalTemplate(Ctx& ctx, int64_t approval_template);
+void DeleteApprovalTemplate(Session& ctx, int64_t approval_template);
 // Creates an approval template of `wfjt` (id from the unified job template sequence).
-int64_t InsertApprovalTemplate(Ctx& ctx, int64_t wfjt, const std::string& name,
+int64_t InsertApprovalTemplate(Session& ctx, int64_t wfjt, const std::string& name,
                                const std::string& description, int64_t timeout);
 
 // CP-2: copies every node of `from` into `to` with its prompts, credentials, labels, instance
 // groups and edges; approval templates are copied (" copy" appended to the name); for a
 // non-superuser, templates it may not start, inventories and credentials it may not use are
 // left out.
-void CopyWorkflowNodes(Ctx& ctx, int64_t from, int64_t to);
+void CopyWorkflowNodes(Session& ctx, int64_t from, int64_t to);
 
 }  // namespace baton::api

@@ -11,14 +11,14 @@
 
 namespace baton::api {
 
-std::string WorkflowJobsReadableOn(Ctx& ctx, store::Params& p, const std::string& a);
+std::string WorkflowJobsReadableOn(Session& ctx, store::Params& p, const std::string& a);
 
 namespace {
 
 constexpr const char* kRes = "workflow_job_nodes";
 constexpr const char* kOwner = "workflow_job_node";
 
-json::array EdgeChildren(Ctx& ctx, int64_t parent, const char* type) {
+json::array EdgeChildren(Session& ctx, int64_t parent, const char* type) {
   json::array out;
   for (auto& r : ctx.db
                      .Query("SELECT child_id FROM workflow_edges WHERE owner_type = 'workflow_job' "
@@ -30,7 +30,7 @@ json::array EdgeChildren(Ctx& ctx, int64_t parent, const char* type) {
 }
 
 // summary_fields.job (DM-16): the spawned job, plus timed_out for an approval.
-std::optional<json::object> SpawnedJobSummary(Ctx& ctx, int64_t job) {
+std::optional<json::object> SpawnedJobSummary(Session& ctx, int64_t job) {
   auto rows = ctx.db.Query(
       "SELECT id, name, description, status, failed, elapsed, type, canceled_on, timed_out FROM "
       "unified_jobs WHERE id = ?",
@@ -162,7 +162,7 @@ void RegisterWorkflowJobNodes() {
   d.has_created_by = false;
   d.identity = "identifier";
   d.fields = Fields();
-  d.read_filter = [](Ctx& ctx, store::Params& p) -> std::string {
+  d.read_filter = [](Session& ctx, store::Params& p) -> std::string {
     std::string f = WorkflowJobsReadableOn(ctx, p, "w");
     if (f.empty()) return "";
     return "t.workflow_job_id IN (SELECT w.id FROM unified_jobs w WHERE w.type = 'workflow_job' "

@@ -23,32 +23,34 @@ constexpr const char* kUniqueMsg =
     "WorkflowJobTemplate with this (name, organization) combination already exists.";
 using Row = std::vector<store::Value>;
 
-bool Writable(Ctx& ctx) {
+bool Writable(Session& ctx) {
   return !ctx.caller.read_only_token;
 }
 
-bool OrgWorkflowAdmin(Ctx& ctx, std::optional<int64_t> org) {
+bool OrgWorkflowAdmin(Session& ctx, std::optional<int64_t> org) {
   if (ctx.caller.superuser) return true;
   return org && HasRole(ctx, "organization", *org, "workflow_admin_role");
 }
 
 // RB-3.
-Status CanAdd(Ctx& ctx, const Obj& data) {
+Status CanAdd(Session& ctx, const Obj& data) {
   if (ctx.caller.superuser) return OkStatus();
   auto org = OptIdOf(data, "organization");
   if (!org)
     return Error::Body(
-        403, json::object{{"organization", json::array{"An organization is required to create a "
-                                                       "workflow job template for normal user"}}});
-  if (!OrgWorkflowAdmin(ctx, org)) return Error::Body(403, json::object{});
+        ErrorCode::kForbidden,
+        json::object{{"organization", json::array{"An organization is required to create a "
+                                                  "workflow job template for normal user"}}});
+  if (!OrgWorkflowAdmin(ctx, org)) return Error::Body(ErrorCode::kForbidden, json::object{});
   if (auto inv = OptIdOf(data, "inventory"); inv && !HasRole(ctx, "inventory", *inv, "use_role"))
     return Error::Body(
-        403, json::object{{"inventory", json::array{"You do not have use_role to the inventory"}}});
+        ErrorCode::kForbidden,
+        json::object{{"inventory", json::array{"You do not have use_role to the inventory"}}});
   return OkStatus();
 }
 
 // AWX check_related on change: a changed reference needs the role on the new and the old value.
-bool RelatedOk(Ctx& ctx, const char* field, const char* ct, const char* role, const Obj& o,
+bool RelatedOk(Session& ctx, const char* field, const char* ct, const char* role, const Obj& o,
                const Obj& data) {
   if (!data.contains(field)) return true;
   auto current = OptIdOf(o, field);
@@ -60,7 +62,7 @@ bool RelatedOk(Ctx& ctx, const char* field, const char* ct, const char* role, co
 }
 
 // RB-4.
-Status CanChange(Ctx& ctx, const Obj& o, const Obj& data) {
+Status CanChange(Session& ctx, const Obj& o, const Obj& data) {
   if (ctx.caller.superuser) return OkStatus();
   if (!RelatedOk(ctx, "organization", "organization", "workflow_admin_role", o, data) ||
       !RelatedOk(ctx, "inventory", "inventory", "use_role", o, data))
@@ -69,17 +71,17 @@ Status CanChange(Ctx& ctx, const Obj& o, const Obj& data) {
 }
 
 // RB-5.
-Status CanDelete(Ctx& ctx, const Obj& o) {
+Status CanDelete(Session& ctx, const Obj& o) {
   BATON_TRY(RequireRole(ctx, kCt, IdOf(o), "admin_role"));
   return CheckNoActiveJobs(ctx, "workflow_job_template_id", IdOf(o));
 }
 
 // CP-1: copying needs workflow_admin_role on the template's organization.
-bool CanCopy(Ctx& ctx, const Obj& o) {
+bool CanCopy(Session& ctx, const Obj& o) {
   return Writable(ctx) && OrgWorkflowAdmin(ctx, OptIdOf(o, "organization"));
 }
 
-Status Validate(Ctx& ctx, Obj& v, const Obj* existing) {
+Status Validate(Session& ctx, Obj& v, const Obj* existing) {
   if (!OptIdOf(v, "organization")) {
     // DM-3 with no organization: unique among the org-less templates.
     if (ctx.db.QueryInt(
@@ -104,14 +106,14 @@ Status Validate(Ctx& ctx, Obj& v, const Obj* existing) {
   return OkStatus();
 }
 
-Status AfterCreate(Ctx& ctx, int64_t id, const Obj& v) {
+Status AfterCreate(Session& ctx, int64_t id, const Obj& v) {
   rbac::CreateObjectRoles(ctx.db, kCt, id,
                           {{"organization", OptIdOf(v, "organization").value_or(0)}});
   SetWebhookKey(ctx, "workflow_job_templates", id, GetString(v, "webhook_service"));
   return OkStatus();
 }
 
-Status AfterUpdate(Ctx& ctx, const Obj& before, const Obj& after) {
+Status AfterUpdate(Session& ctx, const Obj& before, const Obj& after) {
   auto org = OptIdOf(after, "organization");
   if (org != OptIdOf(before, "organization"))
     rbac::UpdateObjectRoleParents(ctx.db, kCt, IdOf(after), {{"organization", org.value_or(0)}});
@@ -122,7 +124,7 @@ Status AfterUpdate(Ctx& ctx, const Obj& before, const Obj& after) {
   return OkStatus();
 }
 
-Status BeforeDelete(Ctx& ctx, const Obj& o) {
+Status BeforeDelete(Session& ctx, const Obj& o) {
   int64_t id = IdOf(o);
   auto nodes = ctx.db.Query(
       "SELECT n.id, n.unified_job_template_id FROM workflow_job_template_nodes n WHERE "
@@ -165,7 +167,7 @@ json::object JobSummary(const Row& r, bool with_finished) {
   return s;
 }
 
-json::object Capabilities(Ctx& ctx, const Obj& o) {
+json::object Capabilities(Session& ctx, const Obj& o) {
   bool w = Writable(ctx);
   int64_t id = IdOf(o);
   bool admin = w && HasRole(ctx, kCt, id, "admin_role");
@@ -270,7 +272,7 @@ void Decorate(Ctx& ctx, const Obj& o, json::object& out, bool) {
 
 // ---- copy/ (CP-1, CP-2) ----
 
-json::object CopyWarnings(Ctx& ctx, const Obj& src) {
+json::object CopyWarnings(Session& ctx, const Obj& src) {
   int64_t id = IdOf(src);
   json::object out;
   bool can = CanCopy(ctx, src);
@@ -402,7 +404,7 @@ std::vector<FieldDef> Fields() {
   return v;
 }
 
-Status CanEditLabels(Ctx& ctx, int64_t wfjt) {
+Status CanEditLabels(Session& ctx, int64_t wfjt) {
   BATON_TRY(CheckWriteScope(ctx));
   return RequireRole(ctx, kCt, wfjt, "admin_role");
 }
@@ -419,7 +421,7 @@ void RegisterWorkflowJobTemplates() {
   d.search_fields = {"name", "description"};
   d.fields = Fields();
   d.uniques = {{{"name", "organization"}, "__all__", kUniqueMsg}};
-  d.read_filter = [](Ctx& ctx, store::Params& p) -> std::string {
+  d.read_filter = [](Session& ctx, store::Params& p) -> std::string {
     if (ctx.caller.sees_all()) return "";
     return HasRoleSql(ctx, kCt, "read_role", p);
   };

@@ -19,7 +19,7 @@ namespace baton::api {
 // The read filter of workflow jobs on alias `a` (shared with workflow job nodes and approvals):
 // RB-17 read on the template (the job template of a sliced one), and (AWX's filtered_queryset)
 // the workflow jobs of organizations the caller administers or audits. "" = everything.
-std::string WorkflowJobsReadableOn(Ctx& ctx, store::Params& p, const std::string& a) {
+std::string WorkflowJobsReadableOn(Session& ctx, store::Params& p, const std::string& a) {
   if (ctx.caller.sees_all()) return "";
   std::string wf = HasRoleSql(ctx, kWfjtCt, "read_role", p, a + ".workflow_job_template_id");
   std::string jt = HasRoleSql(ctx, "job_template", "read_role", p, a + ".job_template_id");
@@ -97,14 +97,14 @@ const ResourceDef& Def() {
   return Registry::Get().Must(kRes);
 }
 
-std::optional<int64_t> ExistingWfjt(Ctx& ctx, const Obj& wj) {
+std::optional<int64_t> ExistingWfjt(Session& ctx, const Obj& wj) {
   auto t = OptIdOf(wj, "workflow_job_template");
   if (!t || !ctx.db.QueryInt("SELECT 1 FROM workflow_job_templates WHERE id = ?", {*t}))
     return std::nullopt;
   return t;
 }
 
-std::optional<int64_t> ExistingJt(Ctx& ctx, const Obj& wj) {
+std::optional<int64_t> ExistingJt(Session& ctx, const Obj& wj) {
   auto t = OptIdOf(wj, "job_template");
   if (!t || !ctx.db.QueryInt("SELECT 1 FROM job_templates WHERE id = ?", {*t})) return std::nullopt;
   return t;
@@ -117,7 +117,7 @@ bool ActiveStatus(std::string_view s) {
 
 // RB-18 (the permission part): superusers; workflow_admin_role on the organization of the
 // workflow job's template. Sliced and orphaned workflow jobs: superusers only.
-bool MayDelete(Ctx& ctx, const Obj& wj) {
+bool MayDelete(Session& ctx, const Obj& wj) {
   if (ctx.caller.superuser) return true;
   auto wfjt = ExistingWfjt(ctx, wj);
   if (!wfjt || GetBool(wj, "is_sliced_job")) return false;
@@ -127,7 +127,7 @@ bool MayDelete(Ctx& ctx, const Obj& wj) {
 }
 
 // AWX UnifiedJobDeletionMixin: permission, then the spawning workflow job, then the status.
-Status CanDelete(Ctx& ctx, const Obj& wj) {
+Status CanDelete(Session& ctx, const Obj& wj) {
   if (!MayDelete(ctx, wj)) return Error::Forbidden();
   if (auto outer = OptIdOf(wj, "source_workflow_job")) {
     auto st = ctx.db.QueryString("SELECT status FROM unified_jobs WHERE id = ?", {*outer});
@@ -142,7 +142,7 @@ Status CanDelete(Ctx& ctx, const Obj& wj) {
 
 // RB-20 (without the status check): the launching user, whoever may delete it, the template's
 // admins.
-bool MayCancel(Ctx& ctx, const Obj& wj) {
+bool MayCancel(Session& ctx, const Obj& wj) {
   if (ctx.caller.superuser) return true;
   if (ctx.caller.authenticated() && OptIdOf(wj, "created_by") == ctx.caller.id) return true;
   if (MayDelete(ctx, wj)) return true;
@@ -156,7 +156,7 @@ json::object ConfigOf(const Obj& wj) {
 }
 
 // RL-4 (and RL-3's template for sliced workflow jobs).
-Status CanRelaunch(Ctx& ctx, const Obj& wj) {
+Status CanRelaunch(Session& ctx, const Obj& wj) {
   if (ctx.caller.superuser) return OkStatus();
   bool sliced = GetBool(wj, "is_sliced_job");
   auto tmpl = sliced ? ExistingJt(ctx, wj) : ExistingWfjt(ctx, wj);
@@ -315,7 +315,7 @@ ActionDef WorkflowCancelAction() {
 
 // ---- relaunch/ (RL-1..RL-4) ----
 
-Result<int64_t> RelaunchSliced(Ctx& ctx, const Obj& wj);  // below
+Result<int64_t> RelaunchSliced(Session& ctx, const Obj& wj);  // below
 
 ActionDef WorkflowRelaunchAction() {
   ActionDef a;
@@ -354,13 +354,14 @@ ActionDef WorkflowRelaunchAction() {
 }
 
 // RL-3: the slice count must still be what it was; the job template is launched again.
-Result<int64_t> RelaunchSliced(Ctx& ctx, const Obj& wj) {
+Result<int64_t> RelaunchSliced(Session& ctx, const Obj& wj) {
   auto jt = ExistingJt(ctx, wj);
   if (!jt)
-    return Error::Detail(400, "Cannot relaunch slice workflow job orphaned from job template.");
+    return Error::Detail(ErrorCode::kInvalid,
+                         "Cannot relaunch slice workflow job orphaned from job template.");
   const char* changed = "Cannot relaunch sliced workflow job after slice count has changed.";
   auto inv = OptIdOf(wj, "inventory");
-  if (!inv) return Error::Detail(400, changed);
+  if (!inv) return Error::Detail(ErrorCode::kInvalid, changed);
   auto inv_obj = Load(ctx, Registry::Get().Must("inventories"), *inv);
   int64_t hosts = inv_obj ? InventoryTotalHosts(ctx, *inv_obj) : 0;
   int64_t count =
@@ -369,7 +370,7 @@ Result<int64_t> RelaunchSliced(Ctx& ctx, const Obj& wj) {
       ctx.db
           .QueryInt("SELECT COUNT(*) FROM workflow_job_nodes WHERE workflow_job_id = ?", {IdOf(wj)})
           .value_or(0);
-  if (std::min(hosts, count) != nodes) return Error::Detail(400, changed);
+  if (std::min(hosts, count) != nodes) return Error::Detail(ErrorCode::kInvalid, changed);
   WorkflowJobLaunch l;
   l.launch_type = "relaunch";
   l.copy_of = IdOf(wj);
@@ -428,9 +429,11 @@ void RegisterWorkflowJobs() {
   d.relations = {{"labels", "labels",
                   "{t}.id IN (SELECT owner_id FROM label_attachments WHERE owner_type = "
                   "'workflow_job' AND label_id IN ({inner}))"}};
-  d.read_filter = [](Ctx& ctx, store::Params& p) { return WorkflowJobsReadableOn(ctx, p, "t"); };
+  d.read_filter = [](Session& ctx, store::Params& p) {
+    return WorkflowJobsReadableOn(ctx, p, "t");
+  };
   d.can_delete = CanDelete;
-  d.before_delete = [](Ctx& ctx, const Obj& o) -> Status {
+  d.before_delete = [](Session& ctx, const Obj& o) -> Status {
     int64_t id = IdOf(o);
     ctx.db.Exec("DELETE FROM label_attachments WHERE owner_type = 'workflow_job' AND owner_id = ?",
                 {id});

@@ -23,12 +23,12 @@ constexpr const char* kNodeCols =
     "survey_passwords, inventory_id, execution_environment_id, scm_branch, job_type, job_tags, "
     "skip_tags, limit_, diff_mode, verbosity, forks, job_slice_count, timeout";
 
-domain::Encryptor MakeEncryptor(Ctx& ctx) {
+domain::Encryptor MakeEncryptor(Session& ctx) {
   std::string key = ctx.cfg.secret_key;
   return [key](std::string_view plain) { return Encrypt(key, plain); };
 }
 
-domain::Decryptor MakeDecryptor(Ctx& ctx) {
+domain::Decryptor MakeDecryptor(Session& ctx) {
   std::string key = ctx.cfg.secret_key;
   return [key](std::string_view stored) -> std::optional<std::string> {
     auto r = Decrypt(key, stored);
@@ -49,7 +49,7 @@ std::optional<int64_t> IntAt(const json::object& o, std::string_view key) {
   return std::nullopt;
 }
 
-store::Value CreatorOf(Ctx& ctx, const WorkflowJobLaunch& l) {
+store::Value CreatorOf(Session& ctx, const WorkflowJobLaunch& l) {
   if (l.created_by) return *l.created_by;
   return ctx.caller.authenticated() ? store::Value(ctx.caller.id) : store::Null();
 }
@@ -66,7 +66,7 @@ domain::JobTemplateState VarsState(const WorkflowTemplateState& t) {
 
 // Copies the nodes of a template (`from_wfjt`) or of another workflow job (`from_wj`) into
 // workflow job `wj`, with attachments and edges.
-void CopyGraph(Ctx& ctx, int64_t wj, std::optional<int64_t> from_wfjt,
+void CopyGraph(Session& ctx, int64_t wj, std::optional<int64_t> from_wfjt,
                std::optional<int64_t> from_wj) {
   std::string now = ctx.now_iso();
   const bool tmpl = from_wfjt.has_value();
@@ -108,7 +108,7 @@ void CopyGraph(Ctx& ctx, int64_t wj, std::optional<int64_t> from_wfjt,
   }
 }
 
-int64_t InsertFromTemplate(Ctx& ctx, const WorkflowJobLaunch& l) {
+int64_t InsertFromTemplate(Session& ctx, const WorkflowJobLaunch& l) {
   const Obj& t = *l.template_obj;
   int64_t wfjt = IdOf(t);
   WorkflowTemplateState ts = LoadWorkflowTemplateState(ctx, t);
@@ -183,7 +183,7 @@ int64_t InsertFromTemplate(Ctx& ctx, const WorkflowJobLaunch& l) {
 }
 
 // RL-2 for a workflow job without template or launch configuration: a copy of its own fields.
-Result<int64_t> InsertCopy(Ctx& ctx, const WorkflowJobLaunch& l) {
+Result<int64_t> InsertCopy(Session& ctx, const WorkflowJobLaunch& l) {
   int64_t src = *l.copy_of;
   if (!ctx.db.QueryInt("SELECT 1 FROM unified_jobs WHERE id = ? AND type = 'workflow_job'", {src}))
     return Error::NotFound();
@@ -209,7 +209,7 @@ Result<int64_t> InsertCopy(Ctx& ctx, const WorkflowJobLaunch& l) {
 
 // ---- launch/ ----
 
-bool PendingDeletion(Ctx& ctx, int64_t inventory) {
+bool PendingDeletion(Session& ctx, int64_t inventory) {
   return ctx.db.QueryInt("SELECT pending_deletion FROM inventories WHERE id = ?", {inventory})
              .value_or(1) != 0;
 }
@@ -224,7 +224,7 @@ std::string PyType(const json::value& v) {
   return "int";
 }
 
-std::optional<int64_t> ParsePk(Ctx& ctx, const std::string& field, const json::value& v,
+std::optional<int64_t> ParsePk(Session& ctx, const std::string& field, const json::value& v,
                                const char* table, FieldErrors& errs) {
   std::optional<int64_t> id;
   if (v.is_int64()) id = v.get_int64();
@@ -246,7 +246,7 @@ std::optional<int64_t> ParsePk(Ctx& ctx, const std::string& field, const json::v
 }
 
 // LA-2: the body as WorkflowJobLaunchSerializer reads it, into AcceptWorkflowPrompts' shape.
-json::object ParseBody(Ctx& ctx, json::object body, FieldErrors& errs) {
+json::object ParseBody(Session& ctx, json::object body, FieldErrors& errs) {
   json::object given;
   if (!body.contains("inventory") && body.contains("inventory_id"))
     body["inventory"] = body.at("inventory_id");
@@ -306,7 +306,7 @@ json::value OptStringValue(const Obj& o, std::string_view key) {
 }
 
 // LA-1.
-json::object LaunchRequirements(Ctx& ctx, const Obj& t) {
+json::object LaunchRequirements(Session& ctx, const Obj& t) {
   int64_t id = IdOf(t);
   WorkflowTemplateState ts = LoadWorkflowTemplateState(ctx, t);
   bool survey = domain::SurveyActive(ts.survey_enabled, ts.survey_spec);
@@ -364,7 +364,7 @@ json::object LaunchRequirements(Ctx& ctx, const Obj& t) {
 }
 
 // LA-3 step 5 (RB-8): use on a prompted inventory, read on prompted labels the template lacks.
-Status CanUsePrompts(Ctx& ctx, const WorkflowTemplateState& ts, const json::object& accepted) {
+Status CanUsePrompts(Session& ctx, const WorkflowTemplateState& ts, const json::object& accepted) {
   if (ctx.caller.superuser) return OkStatus();
   if (auto inv = IntAt(accepted, "inventory"); inv && !HasRole(ctx, "inventory", *inv, "use_role"))
     return Error::Forbidden();
@@ -398,7 +398,7 @@ Result<Reply> Launch(Ctx& ctx, ApiRequest& req) {
         json::array{"The inventory associated with this Workflow is being deleted."};
   else if (auto pi = IntAt(d.accepted, "inventory"); pi && PendingDeletion(ctx, *pi))
     errors["inventory"] = json::array{"The provided inventory is being deleted."};
-  if (!errors.empty()) return Error::Body(400, std::move(errors));
+  if (!errors.empty()) return Error::Body(ErrorCode::kInvalid, std::move(errors));
   BATON_TRY(CanUsePrompts(ctx, ts, d.accepted));
   WorkflowJobLaunch l;
   l.template_obj = &t;
@@ -412,7 +412,7 @@ Result<Reply> Launch(Ctx& ctx, ApiRequest& req) {
 
 }  // namespace
 
-Result<int64_t> CreateWorkflowJob(Ctx& ctx, const WorkflowJobLaunch& l) {
+Result<int64_t> CreateWorkflowJob(Session& ctx, const WorkflowJobLaunch& l) {
   if (!l.template_obj && !l.copy_of) return Error::Msg("No workflow job template to launch.");
   store::Tx tx(ctx.db);
   int64_t id = 0;

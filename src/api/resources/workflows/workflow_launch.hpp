@@ -48,7 +48,7 @@ struct WorkflowJobLaunch {
 // node of the template into workflow_job_nodes (prompts, identifier, credentials, labels and
 // instance groups as owner 'workflow_job_node') and every edge into workflow_edges (owner
 // 'workflow_job', mapped to the new node ids), and sets ctx.wake. Returns the new id.
-Result<int64_t> CreateWorkflowJob(Ctx& ctx, const WorkflowJobLaunch& launch);
+Result<int64_t> CreateWorkflowJob(Session& ctx, const WorkflowJobLaunch& launch);
 
 // The 201 of a launch: Location = the workflow job, body = `extra` keys first, then the detail
 // representation of the workflow job.

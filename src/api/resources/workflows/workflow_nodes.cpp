@@ -28,34 +28,34 @@ json::object RawBody(Ctx& ctx) {
   return v && v->is_object() ? v->as_object() : json::object{};
 }
 
-std::optional<int64_t> NodeWfjt(Ctx& ctx, int64_t node) {
+std::optional<int64_t> NodeWfjt(Session& ctx, int64_t node) {
   return ctx.db.QueryInt(
       "SELECT workflow_job_template_id FROM workflow_job_template_nodes WHERE id = ?", {node});
 }
 
 // RB-11 for an existing node: admin of its WFJT and the right to start its template.
-Status CanEditNode(Ctx& ctx, const Obj& node) {
+Status CanEditNode(Session& ctx, const Obj& node) {
   BATON_TRY(RequireRole(ctx, kWfjtCt, IdOf(node, "workflow_job_template"), "admin_role"));
   if (auto ujt = OptIdOf(node, "unified_job_template"); ujt && !CanStartTemplate(ctx, *ujt))
     return Error::Forbidden();
   return OkStatus();
 }
 
-Status CanEditNodeById(Ctx& ctx, int64_t node) {
+Status CanEditNodeById(Session& ctx, int64_t node) {
   BATON_TRY(CheckWriteScope(ctx));
   auto o = Load(ctx, NodeDef(), node);
   if (!o) return Error::NotFound();
   return CanEditNode(ctx, *o);
 }
 
-Status CanUsePrompted(Ctx& ctx, const Obj& data) {
+Status CanUsePrompted(Session& ctx, const Obj& data) {
   if (auto inv = OptIdOf(data, "inventory"); inv && !HasRole(ctx, "inventory", *inv, "use_role"))
     return Error::Forbidden();
   return OkStatus();
 }
 
 // RB-10.
-Status CanAdd(Ctx& ctx, const Obj& data) {
+Status CanAdd(Session& ctx, const Obj& data) {
   BATON_TRY(RequireRole(ctx, kWfjtCt, IdOf(data, "workflow_job_template"), "admin_role"));
   if (auto ujt = OptIdOf(data, "unified_job_template"); ujt && !CanStartTemplate(ctx, *ujt))
     return Error::Forbidden();
@@ -63,7 +63,7 @@ Status CanAdd(Ctx& ctx, const Obj& data) {
 }
 
 // RB-11.
-Status CanChange(Ctx& ctx, const Obj& o, const Obj& data) {
+Status CanChange(Session& ctx, const Obj& o, const Obj& data) {
   BATON_TRY(CanEditNode(ctx, o));
   auto* next = data.if_contains("unified_job_template");
   if (next && next->is_int64() && OptIdOf(o, "unified_job_template") != next->get_int64() &&
@@ -76,7 +76,7 @@ Status CanChange(Ctx& ctx, const Obj& o, const Obj& data) {
 }
 
 // RB-12.
-Status CanDelete(Ctx& ctx, const Obj& o) {
+Status CanDelete(Session& ctx, const Obj& o) {
   return RequireRole(ctx, kWfjtCt, IdOf(o, "workflow_job_template"), "admin_role");
 }
 
@@ -119,7 +119,7 @@ Status Validate(Ctx& ctx, Obj& v, const Obj* existing) {
 }
 
 // DM-20: moving a node away from its approval template deletes the template.
-Status AfterUpdate(Ctx& ctx, const Obj& before, const Obj& after) {
+Status AfterUpdate(Session& ctx, const Obj& before, const Obj& after) {
   auto old = OptIdOf(before, "unified_job_template");
   if (old && old != OptIdOf(after, "unified_job_template") &&
       TemplateKind(ctx, *old) == "workflow_approval_template")
@@ -127,7 +127,7 @@ Status AfterUpdate(Ctx& ctx, const Obj& before, const Obj& after) {
   return OkStatus();
 }
 
-Status BeforeDelete(Ctx& ctx, const Obj& o) {
+Status BeforeDelete(Session& ctx, const Obj& o) {
   int64_t id = IdOf(o);
   if (auto ujt = OptIdOf(o, "unified_job_template");
       ujt && TemplateKind(ctx, *ujt) == "workflow_approval_template")
@@ -257,16 +257,16 @@ SubListDef EdgeSubList(const std::string& type) {
   s.filter = EdgeFilter(type);
   s.can_create = true;
   s.can_attach = true;
-  s.can_attach_fn = [](Ctx& ctx, int64_t parent, int64_t child, bool) -> Status {
+  s.can_attach_fn = [](Session& ctx, int64_t parent, int64_t child, bool) -> Status {
     auto wfjt = NodeWfjt(ctx, parent);
     if (!wfjt || wfjt != NodeWfjt(ctx, child)) return Error::Forbidden();
     return RequireRole(ctx, kWfjtCt, *wfjt, "admin_role");
   };
-  s.attach = [type](Ctx& ctx, int64_t parent, int64_t child) -> Status {
+  s.attach = [type](Session& ctx, int64_t parent, int64_t child) -> Status {
     int64_t wfjt = *NodeWfjt(ctx, parent);
     engine::LinkCheck check = CheckTemplateLink(ctx, wfjt, parent, child, type);
     if (check.verdict != engine::LinkVerdict::kAdd && !check.error.empty())
-      return Error::Body(400, json::object{{"Error", check.error}});
+      return Error::Body(ErrorCode::kInvalid, json::object{{"Error", check.error}});
     if (check.verdict != engine::LinkVerdict::kAdd) return OkStatus();
     ctx.db.Exec(
         "INSERT INTO workflow_edges (owner_type, owner_id, parent_id, child_id, type) VALUES "
@@ -274,7 +274,7 @@ SubListDef EdgeSubList(const std::string& type) {
         {wfjt, parent, child, type});
     return OkStatus();
   };
-  s.detach = [type](Ctx& ctx, int64_t parent, int64_t child) -> Status {
+  s.detach = [type](Session& ctx, int64_t parent, int64_t child) -> Status {
     ctx.db.Exec(
         "DELETE FROM workflow_edges WHERE owner_type = 'workflow_job_template' AND parent_id = ? "
         "AND child_id = ? AND type = ?",
@@ -282,14 +282,14 @@ SubListDef EdgeSubList(const std::string& type) {
     return OkStatus();
   };
   // A node created here joins the parent's workflow (DM-9); a new node closes no cycle.
-  s.before_create = [](Ctx& ctx, int64_t parent,
+  s.before_create = [](Session& ctx, int64_t parent,
                        json::object& body) -> Result<std::optional<int64_t>> {
     auto wfjt = NodeWfjt(ctx, parent);
     if (!wfjt) return Error::NotFound();
     body["workflow_job_template"] = *wfjt;
     return std::optional<int64_t>{};
   };
-  s.after_create = [type](Ctx& ctx, int64_t parent, int64_t child) -> Status {
+  s.after_create = [type](Session& ctx, int64_t parent, int64_t child) -> Status {
     ctx.db.Exec(
         "INSERT INTO workflow_edges (owner_type, owner_id, parent_id, child_id, type) VALUES "
         "('workflow_job_template', ?, ?, ?, ?)",
@@ -302,10 +302,11 @@ SubListDef EdgeSubList(const std::string& type) {
 // ---- credentials/ (DM-8, RB-14) ----
 
 SubListDef NodeCredentials() {
-  return LaunchConfigCredentialsSubList(kNodeOwner, CanEditNodeById, [](Ctx& ctx, int64_t node) {
-    return ctx.db.QueryInt(
-        "SELECT unified_job_template_id FROM workflow_job_template_nodes WHERE id = ?", {node});
-  });
+  return LaunchConfigCredentialsSubList(
+      kNodeOwner, CanEditNodeById, [](Session& ctx, int64_t node) {
+        return ctx.db.QueryInt(
+            "SELECT unified_job_template_id FROM workflow_job_template_nodes WHERE id = ?", {node});
+      });
 }
 
 // ---- create_approval_template/ (DM-17, RB-15) ----
@@ -356,7 +357,7 @@ void RegisterWorkflowNodes() {
                 "__all__",
                 "Workflow job template node with this Identifier and Workflow job template "
                 "already exists."}};
-  d.read_filter = [](Ctx& ctx, store::Params& p) -> std::string {
+  d.read_filter = [](Session& ctx, store::Params& p) -> std::string {
     if (ctx.caller.sees_all()) return "";
     return HasRoleSql(ctx, kWfjtCt, "read_role", p, "t.workflow_job_template_id");
   };

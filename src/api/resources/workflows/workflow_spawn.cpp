@@ -111,7 +111,7 @@ engine::InheritedArtifacts Inherit(store::Connection& c, int64_t node, const std
   return aa;
 }
 
-void FailJob(Ctx& ctx, int64_t job, const std::string& why) {
+void FailJob(Session& ctx, int64_t job, const std::string& why) {
   ctx.db.Exec(
       "UPDATE unified_jobs SET status = 'failed', failed = 1, finished = ?, modified = ?, "
       "job_explanation = ? WHERE id = ?",
@@ -120,7 +120,7 @@ void FailJob(Ctx& ctx, int64_t job, const std::string& why) {
 
 // The common columns of every spawned job, and survey_passwords gaining `redacted` keys and
 // the workflow job's password answers (EX-19.4, LA-12.3).
-void MarkSpawned(Ctx& ctx, int64_t job, const WorkflowJobRow& wj,
+void MarkSpawned(Session& ctx, int64_t job, const WorkflowJobRow& wj,
                  const engine::InheritedArtifacts* aa) {
   json::object pw =
       ObjectFrom(ctx.db.QueryString("SELECT survey_passwords FROM unified_jobs WHERE id = ?", {job})
@@ -137,7 +137,7 @@ void MarkSpawned(Ctx& ctx, int64_t job, const WorkflowJobRow& wj,
       {wj.id, int64_t{pw_changed}, Dump(pw), job});
 }
 
-domain::LaunchPrompts NodeJobPrompts(Ctx& ctx, const NodeRow& n, const WorkflowJobRow& wj) {
+domain::LaunchPrompts NodeJobPrompts(Session& ctx, const NodeRow& n, const WorkflowJobRow& wj) {
   domain::LaunchPrompts p;
   // LA-12.1: the node's own prompts (password answers decrypted: the template's survey
   // validates them and CreateJob encrypts them again).
@@ -189,7 +189,7 @@ domain::LaunchPrompts NodeJobPrompts(Ctx& ctx, const NodeRow& n, const WorkflowJ
 
 // EX-10.3 b, c on a job just created: no inventory or project, or credential passwords the
 // launch does not carry.
-void CheckJobCanStart(Ctx& ctx, int64_t id, const domain::JobTemplateState& state,
+void CheckJobCanStart(Session& ctx, int64_t id, const domain::JobTemplateState& state,
                       const domain::LaunchPrompts& accepted, const json::object& passwords) {
   auto cols = ctx.db.Query("SELECT inventory_id, project_id FROM unified_jobs WHERE id = ?", {id});
   if (store::IsNull(cols.rows[0][0]) || store::IsNull(cols.rows[0][1])) {
@@ -207,7 +207,7 @@ void CheckJobCanStart(Ctx& ctx, int64_t id, const domain::JobTemplateState& stat
 }
 
 // The launch configuration a job launch stored, as prompts (job_relaunch.cpp reads it alike).
-domain::LaunchPrompts PromptsOfConfig(Ctx& ctx, const json::object& c) {
+domain::LaunchPrompts PromptsOfConfig(Session& ctx, const json::object& c) {
   domain::LaunchPrompts p;
   auto id = [&](const char* k) -> std::optional<int64_t> {
     auto* v = c.if_contains(k);
@@ -248,7 +248,7 @@ domain::LaunchPrompts PromptsOfConfig(Ctx& ctx, const json::object& c) {
 // LA-12.2 for a sliced workflow job (RL-8, RL-9): slice k of the template, with the prompts
 // and launch passwords of the slice launch; slices run side by side (AWX sets
 // allow_simultaneous on them).
-Result<int64_t> SpawnSlice(Ctx& ctx, const NodeRow& n, const WorkflowJobRow& wj) {
+Result<int64_t> SpawnSlice(Session& ctx, const NodeRow& n, const WorkflowJobRow& wj) {
   auto jt = Load(ctx, Registry::Get().Must("job_templates"), n.ujt);
   if (!jt) return Error::Msg("the node's job template is gone");
   JobLaunch l;
@@ -275,7 +275,7 @@ Result<int64_t> SpawnSlice(Ctx& ctx, const NodeRow& n, const WorkflowJobRow& wj)
   return id;
 }
 
-Result<int64_t> SpawnJob(Ctx& ctx, const NodeRow& n, const WorkflowJobRow& wj,
+Result<int64_t> SpawnJob(Session& ctx, const NodeRow& n, const WorkflowJobRow& wj,
                          const engine::InheritedArtifacts& aa) {
   auto jt = Load(ctx, Registry::Get().Must("job_templates"), n.ujt);
   if (!jt) return Error::Msg("the node's job template is gone");
@@ -311,7 +311,7 @@ Result<int64_t> SpawnJob(Ctx& ctx, const NodeRow& n, const WorkflowJobRow& wj,
 }
 
 // EX-18: a pending approval, started at creation, expiring after the template's timeout.
-int64_t SpawnApproval(Ctx& ctx, const NodeRow& n, const WorkflowJobRow& wj) {
+int64_t SpawnApproval(Session& ctx, const NodeRow& n, const WorkflowJobRow& wj) {
   auto at = ctx.db.Query(
       "SELECT name, description, timeout FROM workflow_approval_templates WHERE id = ?", {n.ujt});
   std::string name = at.empty() ? "" : store::AsString(at.rows[0][0]);
@@ -330,7 +330,7 @@ int64_t SpawnApproval(Ctx& ctx, const NodeRow& n, const WorkflowJobRow& wj) {
 }
 
 // LA-13 and EX-17 for a node whose template is a workflow job template.
-Result<int64_t> SpawnWorkflow(Ctx& ctx, const NodeRow& n, const WorkflowJobRow& wj,
+Result<int64_t> SpawnWorkflow(Session& ctx, const NodeRow& n, const WorkflowJobRow& wj,
                               const engine::InheritedArtifacts& aa) {
   auto wfjt = Load(ctx, Registry::Get().Must("workflow_job_templates"), n.ujt);
   if (!wfjt) return Error::Msg("the node's workflow job template is gone");
@@ -426,7 +426,7 @@ Result<int64_t> WorkflowNodeSpawner::Spawn(store::Connection& c, int64_t workflo
 
   rbac::Caller caller;
   if (wj.created_by) caller = LoadCaller(c, *wj.created_by);
-  Ctx ctx{c, caller, cfg_, clock_.Now()};
+  Session ctx{c, caller, cfg_, clock_.Now()};
   auto kind = c.QueryString("SELECT type FROM unified_job_template_ids WHERE id = ?", {n.ujt});
   if (!kind) return Error::Msg("the node's template is gone");
   engine::InheritedArtifacts aa = Inherit(c, node_id, ctx.now_iso());
