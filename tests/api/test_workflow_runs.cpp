@@ -448,6 +448,38 @@ TEST(WorkflowRun, SlicedJobTemplateNodeRunsASlicedWorkflowJob) {
   }
 }
 
+// Regression: the slices of a sliced launch read the launch configuration back through a copy
+// of the reader that had lost job_slice_count, so the slices' own launch configuration (what
+// create_schedule/ and relaunch/ use) forgot the prompted slice count.
+TEST(WorkflowRun, SlicesKeepThePromptedSliceCountInTheirLaunchConfig) {
+  World w;
+  int64_t two = LocalInventory(w.api, "two", {"p1", "p2"});
+  int64_t jt = w.Jt("prompted slices", "ok.yml",
+                    {{"inventory", two}, {"ask_job_slice_count_on_launch", true}});
+  Resp r = w.api
+               .Post("/api/v2/job_templates/" + std::to_string(jt) + "/launch/",
+                     json::object{{"job_slice_count", 2}})
+               .Expect(201);
+  int64_t wj = r["workflow_job"].as_int64();
+  w.api.StartDispatcher();
+  ASSERT_EQ(WaitJob(w.api, wj), "successful") << Col(w.api, wj, "job_explanation");
+  auto jobs = w.api.db().Local().Query(
+      "SELECT j.job_slice_count, j.launch_config FROM workflow_job_nodes n JOIN unified_jobs j ON "
+      "j.id = n.job_id WHERE n.workflow_job_id = ? ORDER BY j.job_slice_number",
+      {wj});
+  ASSERT_EQ(jobs.size(), 2u);
+  for (auto& row : jobs.rows) {
+    EXPECT_EQ(store::AsInt(row[0]), 2);
+    auto config = ParseJson(store::AsString(row[1]));
+    ASSERT_TRUE(config && config->is_object()) << store::AsString(row[1]);
+    EXPECT_EQ(config->as_object().if_contains("job_slice_count")
+                  ? config->as_object().at("job_slice_count")
+                  : json::value(nullptr),
+              2)
+        << store::AsString(row[1]);
+  }
+}
+
 TEST(WorkflowRun, RestartMidWorkflowFinishesThroughTheFailurePath) {
   World w;
   int64_t sleep = w.Jt("sleep", "sleep.yml");

@@ -11,6 +11,7 @@
 #include "core/crypto.hpp"
 #include "core/secrets.hpp"
 #include "core/vars.hpp"
+#include "domain/launch_config.hpp"
 
 namespace baton::api {
 namespace {
@@ -155,24 +156,7 @@ json::object ConfigOf(Session& ctx, const domain::JobTemplateState& s,
       if (!pw.empty()) c["survey_passwords"] = std::move(pw);
     }
   }
-  if (a.inventory) c["inventory"] = *a.inventory;
-  auto text = [&](const char* k, const std::optional<std::string>& v) {
-    if (v) c[k] = *v;
-  };
-  auto num = [&](const char* k, const std::optional<int64_t>& v) {
-    if (v) c[k] = *v;
-  };
-  text("limit", a.limit);
-  text("scm_branch", a.scm_branch);
-  text("job_tags", a.job_tags);
-  text("skip_tags", a.skip_tags);
-  text("job_type", a.job_type);
-  num("verbosity", a.verbosity);
-  if (a.diff_mode) c["diff_mode"] = *a.diff_mode;
-  num("forks", a.forks);
-  num("job_slice_count", a.job_slice_count);
-  num("timeout", a.timeout);
-  num("execution_environment", a.execution_environment);
+  domain::WriteScalarPrompts(a, c);
   if (a.credentials && !merged_credentials.empty()) {
     json::array ids;
     for (int64_t id : merged_credentials) ids.push_back(id);
@@ -453,6 +437,12 @@ Result<int64_t> CreateSlicedWorkflowJob(Session& ctx, const JobLaunch& l, int64_
   tx.Commit();
   ctx.wake = true;
   return id;
+}
+
+domain::LaunchPrompts StoredLaunchPrompts(Session& ctx, const json::object& config) {
+  domain::StoredPrompts s = domain::ReadLaunchConfig(config);
+  if (s.credential_ids) s.prompts.credentials = LoadLaunchCredentials(ctx, *s.credential_ids);
+  return s.prompts;
 }
 
 Reply JobCreatedReply(Ctx& ctx, int64_t job_id, const json::object& extra) {

@@ -53,6 +53,10 @@ Result<int64_t> CreateJob(Session& ctx, const JobLaunch& launch);
 // root nodes running the template with job_slice = 1..slices. Sets ctx.wake.
 Result<int64_t> CreateSlicedWorkflowJob(Session& ctx, const JobLaunch& launch, int64_t slices);
 
+// A job's or workflow job's stored launch configuration read back as prompts, its credential ids
+// resolved (relaunch, the slices of a sliced workflow job).
+domain::LaunchPrompts StoredLaunchPrompts(Session& ctx, const json::object& config);
+
 // The job detail body of launch/relaunch answers: {"job": id, <extra>..., ...detail}.
 Reply JobCreatedReply(Ctx& ctx, int64_t job_id, const json::object& extra);
 

@@ -55,46 +55,6 @@ std::vector<std::string> RetryHosts(Session& ctx, int64_t job, bool failed) {
   return out;
 }
 
-// The stored launch configuration as prompts.
-domain::LaunchPrompts PromptsOf(Session& ctx, const json::object& c) {
-  domain::LaunchPrompts p;
-  auto id = [&](const char* k) -> std::optional<int64_t> {
-    auto* v = c.if_contains(k);
-    if (v && v->is_int64()) return v->get_int64();
-    return std::nullopt;
-  };
-  auto text = [&](const char* k) -> std::optional<std::string> {
-    auto* v = c.if_contains(k);
-    if (v && v->is_string()) return std::string(v->get_string());
-    return std::nullopt;
-  };
-  auto ids = [&](const char* k) -> std::optional<std::vector<int64_t>> {
-    auto* v = c.if_contains(k);
-    if (!v || !v->is_array()) return std::nullopt;
-    std::vector<int64_t> out;
-    for (auto& e : v->as_array())
-      if (e.is_int64()) out.push_back(e.get_int64());
-    return out;
-  };
-  if (auto* v = c.if_contains("extra_vars"); v && v->is_object()) p.extra_vars = v->as_object();
-  p.inventory = id("inventory");
-  p.limit = text("limit");
-  p.scm_branch = text("scm_branch");
-  p.job_tags = text("job_tags");
-  p.skip_tags = text("skip_tags");
-  p.job_type = text("job_type");
-  p.verbosity = id("verbosity");
-  p.forks = id("forks");
-  p.job_slice_count = id("job_slice_count");
-  p.timeout = id("timeout");
-  p.execution_environment = id("execution_environment");
-  if (auto* v = c.if_contains("diff_mode"); v && v->is_bool()) p.diff_mode = v->get_bool();
-  if (auto creds = ids("credentials")) p.credentials = LoadLaunchCredentials(ctx, *creds);
-  p.labels = ids("labels");
-  p.instance_groups = ids("instance_groups");
-  return p;
-}
-
 // JobLaunchConfigAccess.can_add over a stored configuration: use on its inventory and
 // credentials, read on its labels.
 bool CanUseConfig(Session& ctx, const json::object& c) {
@@ -230,7 +190,7 @@ Result<Reply> Relaunch(Ctx& ctx, ApiRequest& req) {
   JobLaunch l;
   l.template_obj = &*jt;
   l.state = LoadTemplateState(ctx, *jt);
-  l.accepted = PromptsOf(ctx, job->config);
+  l.accepted = StoredLaunchPrompts(ctx, job->config);
   if (limit) l.accepted.limit = limit;
   l.passwords = std::move(used);
   l.launch_type = "relaunch";

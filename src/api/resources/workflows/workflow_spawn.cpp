@@ -206,45 +206,6 @@ void CheckJobCanStart(Session& ctx, int64_t id, const domain::JobTemplateState& 
   }
 }
 
-// The launch configuration a job launch stored, as prompts (job_relaunch.cpp reads it alike).
-domain::LaunchPrompts PromptsOfConfig(Session& ctx, const json::object& c) {
-  domain::LaunchPrompts p;
-  auto id = [&](const char* k) -> std::optional<int64_t> {
-    auto* v = c.if_contains(k);
-    if (v && v->is_int64()) return v->get_int64();
-    return std::nullopt;
-  };
-  auto text = [&](const char* k) -> std::optional<std::string> {
-    auto* v = c.if_contains(k);
-    if (v && v->is_string()) return std::string(v->get_string());
-    return std::nullopt;
-  };
-  auto ids = [&](const char* k) -> std::optional<std::vector<int64_t>> {
-    auto* v = c.if_contains(k);
-    if (!v || !v->is_array()) return std::nullopt;
-    std::vector<int64_t> out;
-    for (auto& e : v->as_array())
-      if (e.is_int64()) out.push_back(e.get_int64());
-    return out;
-  };
-  if (auto* v = c.if_contains("extra_vars"); v && v->is_object()) p.extra_vars = v->as_object();
-  p.inventory = id("inventory");
-  p.limit = text("limit");
-  p.scm_branch = text("scm_branch");
-  p.job_tags = text("job_tags");
-  p.skip_tags = text("skip_tags");
-  p.job_type = text("job_type");
-  p.verbosity = id("verbosity");
-  p.forks = id("forks");
-  p.timeout = id("timeout");
-  p.execution_environment = id("execution_environment");
-  if (auto* v = c.if_contains("diff_mode"); v && v->is_bool()) p.diff_mode = v->get_bool();
-  if (auto creds = ids("credentials")) p.credentials = LoadLaunchCredentials(ctx, *creds);
-  p.labels = ids("labels");
-  p.instance_groups = ids("instance_groups");
-  return p;
-}
-
 // LA-12.2 for a sliced workflow job (RL-8, RL-9): slice k of the template, with the prompts
 // and launch passwords of the slice launch; slices run side by side (AWX sets
 // allow_simultaneous on them).
@@ -253,7 +214,7 @@ Result<int64_t> SpawnSlice(Session& ctx, const NodeRow& n, const WorkflowJobRow&
   if (!jt) return Error::Msg("the node's job template is gone");
   JobLaunch l;
   l.template_obj = &*jt;
-  l.accepted = PromptsOfConfig(ctx, wj.launch_config);
+  l.accepted = StoredLaunchPrompts(ctx, wj.launch_config);
   l.state = LoadTemplateState(ctx, *jt, l.accepted.inventory);
   l.launch_type = "workflow";
   if (!wj.start_args.empty())
