@@ -1,10 +1,10 @@
 #include "api/generic.hpp"
 
-#include "api/activity.hpp"
-#include "api/crud.hpp"
 #include "api/list.hpp"
 #include "api/model.hpp"
 #include "api/registry.hpp"
+#include "service/activity.hpp"
+#include "service/crud.hpp"
 
 namespace baton::api {
 

@@ -5,18 +5,9 @@
 #include <string>
 
 #include "api/resource.hpp"
+#include "service/list_query.hpp"
 
 namespace baton::api {
-
-struct FilterSql {
-  std::string where;  // "" or a predicate on alias t
-  store::Params params;
-  std::string order;  // ORDER BY clause body
-};
-
-// Compiles the query string filters and ordering of a list of `def`. Errors are 400/403 with
-// {"detail": ...} bodies as AWX gives them.
-Result<FilterSql> CompileListQuery(Session& ctx, const ResourceDef& def, const QueryParams& query);
 
 // Serves a paginated list of `def` restricted by `scope` (predicate on alias t, with its params)
 // and, unless `apply_read_filter` is false (the scope already encodes visibility), by the

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "api/resource.hpp"
+#include "service/models.hpp"
 
 namespace baton::api {
 

@@ -73,7 +73,7 @@ void RegisterOrganizations() {
   d.can_delete = [](Session& ctx, const Obj& o) -> Status {
     return RequireRole(ctx, "organization", IdOf(o), "admin_role");
   };
-  d.validate = [](Session& ctx, Obj& v, const Obj* existing) -> Status {
+  d.validate = [](Session& ctx, const WriteInput&, Obj& v, const Obj* existing) -> Status {
     if (existing && !ctx.caller.superuser) {
       auto* nv = v.if_contains("max_hosts");
       auto* ov = existing->if_contains("max_hosts");

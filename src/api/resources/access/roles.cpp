@@ -4,60 +4,6 @@
 
 namespace baton::api {
 
-Status CanGrantRole(Session& ctx, int64_t role_id) {
-  if (ctx.caller.superuser) return OkStatus();
-  auto rows = ctx.db.Query("SELECT content_type, object_id, singleton_name FROM roles WHERE id = ?",
-                           {role_id});
-  if (rows.empty()) return Error::Forbidden();
-  if (!store::IsNull(rows.rows[0][2])) return Error::Forbidden();
-  std::string ct = store::AsString(rows.rows[0][0]);
-  int64_t obj = store::AsInt(rows.rows[0][1]);
-  return RequireRole(ctx, ct, obj, "admin_role");
-}
-
-// Membership of the system singletons mirrors the is_superuser / is_system_auditor flags.
-static void SyncSystemFlag(Session& ctx, int64_t role, int64_t user, bool on) {
-  auto name = ctx.db.QueryString("SELECT singleton_name FROM roles WHERE id = ?", {role});
-  if (!name) return;
-  const char* col = *name == "system_administrator" ? "is_superuser" : "is_system_auditor";
-  ctx.db.Exec(std::string("UPDATE users SET ") + col + " = ? WHERE id = ?", {int64_t{on}, user});
-}
-
-Status GrantRoleToUser(Session& ctx, int64_t role, int64_t user) {
-  rbac::AddMember(ctx.db, role, user);
-  SyncSystemFlag(ctx, role, user, true);
-  return OkStatus();
-}
-
-Status RevokeRoleFromUser(Session& ctx, int64_t role, int64_t user) {
-  rbac::RemoveMember(ctx.db, role, user);
-  SyncSystemFlag(ctx, role, user, false);
-  return OkStatus();
-}
-
-Status GrantRoleToTeam(Session& ctx, int64_t role, int64_t team) {
-  auto rows = ctx.db.Query(
-      "SELECT content_type, role_field, singleton_name FROM roles WHERE id = ?", {role});
-  if (rows.empty())
-    return Error::Detail(ErrorCode::kInvalid, "Role matching query does not exist.");
-  if (!store::IsNull(rows.rows[0][2]))
-    return Error::Msg("You cannot grant system-level permissions to a team.");
-  std::string ct = store::AsString(rows.rows[0][0]), field = store::AsString(rows.rows[0][1]);
-  if (ct == "organization" && (field == "member_role" || field == "admin_role"))
-    return Error::Msg(
-        "You cannot assign an Organization participation role as a child role for a Team.");
-  auto member = rbac::RoleId(ctx.db, "team", team, "member_role");
-  if (!member || *member == role) return Error::Msg("You cannot grant a team its own member role.");
-  rbac::AddParent(ctx.db, role, *member);
-  return OkStatus();
-}
-
-Status RevokeRoleFromTeam(Session& ctx, int64_t role, int64_t team) {
-  if (auto member = rbac::RoleId(ctx.db, "team", team, "member_role"))
-    rbac::RemoveParent(ctx.db, role, *member);
-  return OkStatus();
-}
-
 namespace {
 
 void Decorate(Ctx& ctx, const Obj& o, json::object& out, bool) {

@@ -1,9 +1,9 @@
 // OAuth2 access tokens (contract §3.4): personal access tokens for Bearer authentication.
 // Stored hashed; the raw value appears only in the creating response.
-#include "api/activity.hpp"
 #include "api/auth.hpp"
 #include "api/resources/common.hpp"
 #include "api/routes.hpp"
+#include "service/activity.hpp"
 
 namespace baton::api {
 namespace {
@@ -104,7 +104,7 @@ void RegisterTokens() {
     return owner_or_admin(ctx, o);
   };
   d.can_delete = owner_or_admin;
-  d.validate = [](Session&, Obj& v, const Obj*) -> Status {
+  d.validate = [](Session&, const WriteInput&, Obj& v, const Obj*) -> Status {
     json::object body;
     body["scope"] = v["scope"];
     BATON_ASSIGN(std::string s, ValidScope(body));

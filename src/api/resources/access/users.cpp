@@ -130,7 +130,7 @@ void RegisterUsers() {
     if (BoolOf(o, "is_superuser")) return Error::Forbidden();
     return AdminOverUser(ctx, id) ? OkStatus() : Error::Forbidden();
   };
-  d.validate = [](Session&, Obj& v, const Obj* existing) -> Status {
+  d.validate = [](Session&, const WriteInput&, Obj& v, const Obj* existing) -> Status {
     FieldErrors errs;
     static const std::regex kUser(R"(^[\w.@+-]+$)");
     std::string u = GetString(v, "username");

@@ -16,7 +16,7 @@ std::optional<CredType> TypeOfCredential(Session& ctx, std::optional<int64_t> cr
 }
 
 // AWX CredentialInputSource.clean_*: every failing field is reported.
-Status Validate(Session& ctx, Obj& v, const Obj*) {
+Status Validate(Session& ctx, const WriteInput&, Obj& v, const Obj*) {
   FieldErrors errs;
   auto target = TypeOfCredential(ctx, OptIdOf(v, "target_credential"));
   auto source = TypeOfCredential(ctx, OptIdOf(v, "source_credential"));
@@ -91,7 +91,7 @@ void RegisterCredentialInputSources() {
   // Validation first, as AWX validates the body before asking for permission.
   d.can_add = [](Session& ctx, const Obj& v) -> Status {
     Obj copy = v;
-    BATON_TRY(Validate(ctx, copy, nullptr));
+    BATON_TRY(Validate(ctx, WriteInput{v}, copy, nullptr));
     if (ctx.caller.superuser) return OkStatus();
     return CheckRelated(ctx, v);
   };

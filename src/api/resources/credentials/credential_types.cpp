@@ -25,7 +25,7 @@ Error ListError(const char* field, const std::vector<std::string>& msgs) {
 
 // AWX CredentialTypeSerializer.validate: the model's field validation, then the in-use rule,
 // the kind and ask_at_runtime.
-Status Validate(Session& ctx, Obj& v, const Obj* existing) {
+Status Validate(Session& ctx, const WriteInput&, Obj& v, const Obj* existing) {
   static const json::object kEmpty;
   auto obj = [&](const char* k) -> const json::object& {
     auto* x = v.if_contains(k);

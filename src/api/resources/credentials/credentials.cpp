@@ -66,7 +66,7 @@ Status CanChange(Session& ctx, const Obj& o, const Obj& data) {
   return OkStatus();
 }
 
-Status Validate(Session& ctx, Obj& v, const Obj* existing) {
+Status Validate(Session& ctx, const WriteInput&, Obj& v, const Obj* existing) {
   auto type = LoadCredType(ctx, IdOf(v, "credential_type"));
   if (!type) return Error::Field("credential_type", "This field is required.");
   if (!existing) {

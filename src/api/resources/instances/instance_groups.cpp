@@ -24,7 +24,7 @@ FieldDef Bounded(std::string name, int64_t min, std::optional<int64_t> max = {})
   return f;
 }
 
-Status Validate(Session& ctx, Obj& v, const Obj* existing) {
+Status Validate(Session& ctx, const WriteInput&, Obj& v, const Obj* existing) {
   if (existing && IdOf(*existing) && Managed(ctx, IdOf(*existing)) &&
       GetString(v, "name") != GetString(*existing, "name"))
     return Error::Field("name",

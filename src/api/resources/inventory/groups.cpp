@@ -19,7 +19,7 @@ Status SameInventory(Session& ctx, int64_t group, const char* table, int64_t oth
                        "Cannot associate two items from different inventories.");
 }
 
-Status Validate(Session& ctx, Obj& v, const Obj* existing) {
+Status Validate(Session& ctx, const WriteInput&, Obj& v, const Obj* existing) {
   json::object errs;
   std::string name = GetString(v, "name");
   if (name == "all" || name == "_meta") errs["name"] = json::array{"Invalid group name."};

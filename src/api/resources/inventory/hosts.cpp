@@ -33,7 +33,7 @@ std::optional<int64_t> SplitPort(std::string& name, std::string* error) {
   return n;
 }
 
-Status Validate(Session& ctx, Obj& v, const Obj* existing) {
+Status Validate(Session& ctx, const WriteInput&, Obj& v, const Obj* existing) {
   json::object errs;
   std::string name = GetString(v, "name");
   std::string port_error;

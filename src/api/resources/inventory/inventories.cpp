@@ -34,7 +34,7 @@ Status CanAdmin(Session& ctx, const Obj& o, const Obj& data) {
   return RequireRole(ctx, "inventory", IdOf(o), "admin_role");
 }
 
-Status Validate(Session& ctx, Obj& v, const Obj* existing) {
+Status Validate(Session& ctx, const WriteInput&, Obj& v, const Obj* existing) {
   if (existing) v["kind"] = existing->at("kind");  // immutable (a different kind is a 405)
   auto* hf = v.if_contains("host_filter");
   if (hf && hf->is_string() && hf->get_string().empty()) *hf = nullptr;

@@ -5,8 +5,8 @@
 #include <map>
 #include <set>
 
-#include "api/activity.hpp"
 #include "core/vars.hpp"
+#include "service/activity.hpp"
 
 namespace baton::api {
 

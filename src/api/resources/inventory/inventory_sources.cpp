@@ -157,7 +157,7 @@ void Decorate(Ctx& ctx, const Obj& o, json::object& out, bool) {
                                          {"delete", admin}};
 }
 
-Status Validate(Session& ctx, Obj& v, const Obj* existing) {
+Status Validate(Session& ctx, const WriteInput&, Obj& v, const Obj* existing) {
   FieldErrors errs;
   std::string source = GetString(v, "source");
   int64_t inv = IdOf(v, "inventory");

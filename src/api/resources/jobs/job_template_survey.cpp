@@ -1,10 +1,10 @@
 // survey_spec/ of templates (contract §13.6, workflow-semantics.md LA-9): GET the stored spec
 // with password defaults masked, POST a whole spec (validated, normalised, password defaults
 // encrypted), DELETE it. Shared by job templates and workflow job templates.
-#include "api/activity.hpp"
 #include "api/resources/jobs/job_launch.hpp"
 #include "core/secrets.hpp"
 #include "domain/survey.hpp"
+#include "service/activity.hpp"
 
 namespace baton::api {
 

@@ -120,7 +120,7 @@ bool PlaybookInProject(Session& ctx, const store::Rows& p, const std::string& pl
   return false;
 }
 
-Status Validate(Session& ctx, Obj& v, const Obj* existing) {
+Status Validate(Session& ctx, const WriteInput&, Obj& v, const Obj* existing) {
   (void)existing;
   if (IdOf(v, "forks") > kMaxForks)
     return Error::Field("forks",

@@ -23,23 +23,20 @@ json::object DefaultMessages() {
                       {"workflow_approval", nullptr}};
 }
 
-// A top-level key of the request's JSON body as sent (before coercion), when present: AWX
-// validates `messages` and `notification_configuration` from what the client sent.
-std::optional<json::value> Sent(Ctx& ctx, std::string_view key) {
-  if (!ctx.http || ctx.http->body.empty()) return std::nullopt;
-  auto parsed = ParseJson(ctx.http->body);
-  if (!parsed || !parsed->is_object()) return std::nullopt;
-  const json::value* v = parsed->as_object().if_contains(key);
+// A top-level key of the body as sent (before coercion), when present: AWX validates
+// `messages` and `notification_configuration` from what the client sent.
+std::optional<json::value> Sent(const WriteInput& in, std::string_view key) {
+  const json::value* v = in.body.if_contains(key);
   if (!v) return std::nullopt;
   return *v;
 }
 
-Status Validate(Ctx& ctx, Obj& v, const Obj* existing) {
+Status Validate(Session& ctx, const WriteInput& in, Obj& v, const Obj* existing) {
   if (!OptIdOf(v, "organization"))
     return Error::Field("organization", "This field cannot be blank.");
   std::string type = GetString(v, "notification_type");
   // messages (a field validator: its errors come alone, under "messages")
-  if (auto sent = Sent(ctx, "messages")) {
+  if (auto sent = Sent(in, "messages")) {
     auto errs = notify::ValidateMessages(*sent, type);
     if (!errs.empty()) {
       json::array a;
@@ -56,7 +53,7 @@ Status Validate(Ctx& ctx, Obj& v, const Obj* existing) {
     return Error::All("Missing required fields for Notification Configuration: notification_type");
   const notify::TypeSpec* spec = notify::FindType(type);
   if (!spec) return Error::Field("notification_type", "\"" + type + "\" is not a valid choice.");
-  if (!Sent(ctx, "notification_configuration")) return OkStatus();
+  if (!Sent(in, "notification_configuration")) return OkStatus();
   json::value* cfg = v.if_contains("notification_configuration");
   if (!cfg || !cfg->is_object()) return OkStatus();
   const json::object* stored = nullptr;

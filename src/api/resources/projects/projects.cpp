@@ -122,7 +122,7 @@ void Decorate(Ctx& ctx, const Obj& o, json::object& out, bool detail) {
   out.erase("inventory_files");
 }
 
-Status Validate(Session& ctx, Obj& v, const Obj* existing) {
+Status Validate(Session& ctx, const WriteInput&, Obj& v, const Obj* existing) {
   FieldErrors errs;
   std::string scm_type = GetString(v, "scm_type");
   if (scm_type.empty()) {

@@ -27,14 +27,6 @@ const ResourceDef& ScheduleDef() {
   return Registry::Get().Must(kSchedules);
 }
 
-// The request's JSON body as sent (the generic coercion cannot tell a null from an absent
-// diff_mode, nor which keys a request named).
-json::object RawBody(Ctx& ctx) {
-  if (!ctx.http || ctx.http->body.empty()) return {};
-  auto v = ParseJson(ctx.http->body);
-  return v && v->is_object() ? v->as_object() : json::object{};
-}
-
 const char* const kTemplateResources[] = {"job_templates", "projects", "inventory_sources",
                                           "workflow_job_templates"};
 
@@ -146,13 +138,13 @@ void PutComputed(Session& ctx, Obj& v) {
   v["until"] = c.until;
 }
 
-Status Validate(Ctx& ctx, Obj& v, const Obj* existing) {
-  json::object raw = RawBody(ctx);
-  bool put = ctx.http && ctx.http->method == "PUT";
+Status Validate(Session& ctx, const WriteInput& in, Obj& v, const Obj* existing) {
+  const json::object& raw = in.body;
+  bool put = existing && !in.partial;
   bool full = !existing || put;
   // Disabling alone skips the template and prompt checks (AWX issue 8641).
-  bool only_disable = existing && ctx.http && ctx.http->method == "PATCH" && raw.size() == 1 &&
-                      raw.contains("enabled") && raw.at("enabled") == json::value(false);
+  bool only_disable = existing && in.partial && raw.size() == 1 && raw.contains("enabled") &&
+                      raw.at("enabled") == json::value(false);
   if (!only_disable) {
     if (full || raw.contains("rrule")) {
       std::string rule = GetString(v, "rrule");

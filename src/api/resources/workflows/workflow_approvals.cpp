@@ -2,10 +2,10 @@
 // /api/v2/workflow_approvals/ list and detail, DELETE (superusers), approve/ and deny/. An
 // approval is a row of unified_jobs with type 'workflow_approval' (view workflow_approvals),
 // created 'pending' by the workflow manager's spawner; its expiry belongs to the manager.
-#include "api/activity.hpp"
 #include "api/resources/jobs/unified_jobs.hpp"
 #include "api/resources/workflows/workflow_graph.hpp"
 #include "api/routes.hpp"
+#include "service/activity.hpp"
 
 namespace baton::api {
 

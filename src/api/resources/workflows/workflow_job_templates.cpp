@@ -81,7 +81,7 @@ bool CanCopy(Session& ctx, const Obj& o) {
   return Writable(ctx) && OrgWorkflowAdmin(ctx, OptIdOf(o, "organization"));
 }
 
-Status Validate(Session& ctx, Obj& v, const Obj* existing) {
+Status Validate(Session& ctx, const WriteInput&, Obj& v, const Obj* existing) {
   if (!OptIdOf(v, "organization")) {
     // DM-3 with no organization: unique among the org-less templates.
     if (ctx.db.QueryInt(

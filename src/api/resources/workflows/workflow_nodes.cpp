@@ -4,12 +4,12 @@
 // workflow_graph.cpp), identifier, credentials/ (DM-8), labels/, create_approval_template/, and
 // the edge sub-lists success_nodes/, failure_nodes/, always_nodes/ with "Cycle detected." for
 // every cycle (PF-1, engine/links.hpp) and "Relationship not allowed.", and instance_groups/.
-#include "api/activity.hpp"
 #include "api/resources/attachments.hpp"
 #include "api/resources/inventory/inventory_common.hpp"
 #include "api/resources/workflows/workflow_graph.hpp"
 #include "api/routes.hpp"
 #include "core/crypto.hpp"
+#include "service/activity.hpp"
 
 namespace baton::api {
 namespace {
@@ -18,14 +18,6 @@ constexpr const char* kNodes = "workflow_job_template_nodes";
 
 const ResourceDef& NodeDef() {
   return Registry::Get().Must(kNodes);
-}
-
-// The request's JSON body as sent (the generic coercion cannot tell a null from an absent
-// diff_mode, nor which keys a request named).
-json::object RawBody(Ctx& ctx) {
-  if (!ctx.http || ctx.http->body.empty()) return {};
-  auto v = ParseJson(ctx.http->body);
-  return v && v->is_object() ? v->as_object() : json::object{};
 }
 
 std::optional<int64_t> NodeWfjt(Session& ctx, int64_t node) {
@@ -87,9 +79,9 @@ const std::vector<std::string>& ScalarPromptNames() {
   return k;
 }
 
-Status Validate(Ctx& ctx, Obj& v, const Obj* existing) {
-  json::object raw = RawBody(ctx);
-  bool full = !existing || (ctx.http && ctx.http->method == "PUT");
+Status Validate(Session& ctx, const WriteInput& in, Obj& v, const Obj* existing) {
+  const json::object& raw = in.body;
+  bool full = !existing || !in.partial;
   // identifier: a UUID when not given, never blank (DM-5, DM-7).
   if (auto* id = raw.if_contains("identifier")) {
     if (id->is_null()) return Error::Field("identifier", "This field may not be null.");

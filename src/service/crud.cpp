@@ -1,14 +1,14 @@
-#include "api/crud.hpp"
+#include "service/crud.hpp"
 
 #include <charconv>
 
-#include "api/activity.hpp"
-#include "api/model.hpp"
-#include "api/registry.hpp"
 #include "core/vars.hpp"
 #include "rbac/roles.hpp"
+#include "service/activity.hpp"
+#include "service/model.hpp"
+#include "service/models.hpp"
 
-namespace baton::api {
+namespace baton::service {
 namespace {
 
 bool IsIntegral(const json::value& v) {
@@ -195,7 +195,7 @@ std::optional<json::value> CoerceOne(const FieldDef& f, const json::value& in, F
   }
 }
 
-void Changes(const ResourceDef& def, const Obj& before, const Obj& after, json::object& changes) {
+void Changes(const ResourceModel& def, const Obj& before, const Obj& after, json::object& changes) {
   for (const auto& f : def.fields) {
     if (f.column.empty() || f.internal || f.name == "id" || f.name == "created" ||
         f.name == "modified")
@@ -239,7 +239,7 @@ store::Value ToSqlValue(const FieldDef& f, const json::value& v) {
   }
 }
 
-std::string IdentityOf(const ResourceDef& def, const Obj& obj) {
+std::string IdentityOf(const ResourceModel& def, const Obj& obj) {
   auto* v = obj.if_contains(def.identity);
   if (v && v->is_string()) return std::string(v->get_string());
   return "";
@@ -247,7 +247,7 @@ std::string IdentityOf(const ResourceDef& def, const Obj& obj) {
 
 Status CheckFkExists(Session& ctx, const FieldDef& f, const json::value& v, FieldErrors& errs) {
   if (f.type != FieldType::kFk || v.is_null()) return OkStatus();
-  const ResourceDef* target = Registry::Get().Find(f.fk);
+  const ResourceModel* target = Models::Get().Find(f.fk);
   if (!target) return OkStatus();
   int64_t id = v.as_int64();
   if (!ctx.db.QueryInt("SELECT 1 FROM " + target->table + " WHERE id = ?", {id}))
@@ -255,7 +255,7 @@ Status CheckFkExists(Session& ctx, const FieldDef& f, const json::value& v, Fiel
   return OkStatus();
 }
 
-Result<Obj> CoerceFields(Session& ctx, const ResourceDef& def, const json::object& body,
+Result<Obj> CoerceFields(Session& ctx, const ResourceModel& def, const json::object& body,
                          const Obj* existing, bool partial) {
   FieldErrors errs;
   Obj values;
@@ -281,7 +281,7 @@ Result<Obj> CoerceFields(Session& ctx, const ResourceDef& def, const json::objec
   return values;
 }
 
-Status CheckUniques(Session& ctx, const ResourceDef& def, const Obj& values, int64_t self_id) {
+Status CheckUniques(Session& ctx, const ResourceModel& def, const Obj& values, int64_t self_id) {
   for (const auto& u : def.uniques) {
     std::string where;
     store::Params p;
@@ -307,7 +307,7 @@ Status CheckUniques(Session& ctx, const ResourceDef& def, const Obj& values, int
   return OkStatus();
 }
 
-Result<Obj> CreateObject(Ctx& ctx, const ResourceDef& def, const json::object& body,
+Result<Obj> CreateObject(Session& ctx, const ResourceModel& def, const json::object& body,
                          const Obj& injected) {
   BATON_TRY(CheckWriteScope(ctx));
   json::object merged = body;
@@ -315,7 +315,7 @@ Result<Obj> CreateObject(Ctx& ctx, const ResourceDef& def, const json::object& b
   BATON_ASSIGN(Obj values, CoerceFields(ctx, def, merged, nullptr, false));
   for (auto& kv : injected) values[kv.key()] = kv.value();
   if (def.can_add) BATON_TRY(def.can_add(ctx, values));
-  if (def.validate) BATON_TRY(def.validate(ctx, values, nullptr));
+  if (def.validate) BATON_TRY(def.validate(ctx, WriteInput{body, false}, values, nullptr));
   BATON_TRY(CheckUniques(ctx, def, values, 0));
   if (def.prepare_write) def.prepare_write(ctx, values, nullptr);
 
@@ -354,14 +354,14 @@ Result<Obj> CreateObject(Ctx& ctx, const ResourceDef& def, const json::object& b
   return std::move(*obj);
 }
 
-Result<Obj> UpdateObject(Ctx& ctx, const ResourceDef& def, const Obj& existing,
+Result<Obj> UpdateObject(Session& ctx, const ResourceModel& def, const Obj& existing,
                          const json::object& body, bool partial) {
   BATON_TRY(CheckWriteScope(ctx));
   BATON_ASSIGN(Obj values, CoerceFields(ctx, def, body, &existing, partial));
   if (def.can_change) BATON_TRY(def.can_change(ctx, existing, values));
   Obj merged = existing;
   for (auto& kv : values) merged[kv.key()] = kv.value();
-  if (def.validate) BATON_TRY(def.validate(ctx, merged, &existing));
+  if (def.validate) BATON_TRY(def.validate(ctx, WriteInput{body, partial}, merged, &existing));
   int64_t id = IdOf(existing);
   BATON_TRY(CheckUniques(ctx, def, merged, id));
   if (def.prepare_write) def.prepare_write(ctx, merged, &existing);
@@ -404,13 +404,13 @@ Result<Obj> UpdateObject(Ctx& ctx, const ResourceDef& def, const Obj& existing,
   return std::move(*after);
 }
 
-Status DeleteObject(Session& ctx, const ResourceDef& def, const Obj& obj) {
+Status DeleteObject(Session& ctx, const ResourceModel& def, const Obj& obj) {
   BATON_TRY(CheckWriteScope(ctx));
   if (def.can_delete) BATON_TRY(def.can_delete(ctx, obj));
   return RemoveObject(ctx, def, obj);
 }
 
-Status RemoveObject(Session& ctx, const ResourceDef& def, const Obj& obj) {
+Status RemoveObject(Session& ctx, const ResourceModel& def, const Obj& obj) {
   store::Tx tx(ctx.db);
   if (def.before_delete) BATON_TRY(def.before_delete(ctx, obj));
   int64_t id = IdOf(obj);
@@ -426,4 +426,4 @@ Status RemoveObject(Session& ctx, const ResourceDef& def, const Obj& obj) {
   return OkStatus();
 }
 
-}  // namespace baton::api
+}  // namespace baton::service

@@ -2,34 +2,34 @@
 // required and unique checks, the resource's policy and validation hooks, one transaction with
 // the activity stream entry.
 #pragma once
-#include "api/resource.hpp"
+#include "service/resource.hpp"
 
-namespace baton::api {
+namespace baton::service {
 
 // Coerces the writable fields present in `body` (and, on create, defaults for absent ones).
 // `existing` is null on create. With `partial` (PATCH) absent fields keep their values; without
 // it (POST/PUT) absent required fields are errors.
-Result<Obj> CoerceFields(Session& ctx, const ResourceDef& def, const json::object& body,
+Result<Obj> CoerceFields(Session& ctx, const ResourceModel& def, const json::object& body,
                          const Obj* existing, bool partial);
 // Checks a coerced FK value names an existing object.
 Status CheckFkExists(Session& ctx, const FieldDef& f, const json::value& v, FieldErrors& errs);
-Status CheckUniques(Session& ctx, const ResourceDef& def, const Obj& values, int64_t self_id);
+Status CheckUniques(Session& ctx, const ResourceModel& def, const Obj& values, int64_t self_id);
 
 // Full create pipeline; `injected` values (e.g. the parent of a sub-list) override the body.
-Result<Obj> CreateObject(Ctx& ctx, const ResourceDef& def, const json::object& body,
+Result<Obj> CreateObject(Session& ctx, const ResourceModel& def, const json::object& body,
                          const Obj& injected = {});
-Result<Obj> UpdateObject(Ctx& ctx, const ResourceDef& def, const Obj& existing,
+Result<Obj> UpdateObject(Session& ctx, const ResourceModel& def, const Obj& existing,
                          const json::object& body, bool partial);
-Status DeleteObject(Session& ctx, const ResourceDef& def, const Obj& obj);
+Status DeleteObject(Session& ctx, const ResourceModel& def, const Obj& obj);
 // DeleteObject without the permission check, for cascades the caller's delete already allowed
 // (an organization's teams). Removes the object's roles and writes the activity entry.
-Status RemoveObject(Session& ctx, const ResourceDef& def, const Obj& obj);
+Status RemoveObject(Session& ctx, const ResourceModel& def, const Obj& obj);
 
 // Stored SQL value of a coerced field value.
 store::Value ToSqlValue(const FieldDef& f, const json::value& v);
 // Identity snapshot used by activity entries ("name", "username", ...).
-std::string IdentityOf(const ResourceDef& def, const Obj& obj);
+std::string IdentityOf(const ResourceModel& def, const Obj& obj);
 // Refuses writes from read-scoped tokens.
 Status CheckWriteScope(Session& ctx);
 
-}  // namespace baton::api
+}  // namespace baton::service

@@ -1,16 +1,16 @@
 // Field lookups, search, ordering: the query-string half of the list machinery.
-#include "api/list.hpp"
+#include "service/list_query.hpp"
 
 #include <charconv>
 #include <map>
 #include <regex>
 #include <set>
 
-#include "api/model.hpp"
-#include "api/registry.hpp"
 #include "rbac/roles.hpp"
+#include "service/model.hpp"
+#include "service/models.hpp"
 
-namespace baton::api {
+namespace baton::service {
 namespace {
 
 const std::set<std::string, std::less<>> kReserved = {
@@ -80,7 +80,7 @@ bool IsTextType(FieldType t) {
 }
 
 // Converts one filter value for field f. `is_null` is set for "null"/"none" on nullable ids.
-Result<store::Value> Convert(const ResourceDef& def, const FieldDef& f, const std::string& v,
+Result<store::Value> Convert(const ResourceModel& def, const FieldDef& f, const std::string& v,
                              bool* is_null) {
   switch (f.type) {
     case FieldType::kBool: {
@@ -134,7 +134,7 @@ struct Compiler {
   std::string NextAlias() { return "t" + std::to_string(++alias_n); }
 
   // Predicate for "<path>__<lookup>=<value>" on resource def with alias a.
-  Result<std::string> Condition(const ResourceDef& def, const std::string& a,
+  Result<std::string> Condition(const ResourceModel& def, const std::string& a,
                                 std::vector<std::string> parts, const std::string& value,
                                 store::Params& p, std::set<std::string>& visited) {
     std::string lookup = "exact";
@@ -162,11 +162,11 @@ struct Compiler {
       if (visited.count(key))
         return Bad("Loops not allowed in filters, detected on field " + head + ".");
       visited.insert(key);
-      const ResourceDef* target = nullptr;
+      const ResourceModel* target = nullptr;
       if (f && f->type == FieldType::kFk)
-        target = Registry::Get().Find(f->fk);
+        target = Models::Get().Find(f->fk);
       else if (rel)
-        target = Registry::Get().Find(rel->target);
+        target = Models::Get().Find(rel->target);
       if (!target)
         return Bad(def.model + " has no field named '" + parts[1 < parts.size() ? 1 : 0] + "'");
       std::string b = NextAlias();
@@ -184,7 +184,7 @@ struct Compiler {
     }
     if (rel) {
       // Relation compared by id ("credentials=5", "credentials__in=1,2", "credentials=null").
-      const ResourceDef* target = Registry::Get().Find(rel->target);
+      const ResourceModel* target = Models::Get().Find(rel->target);
       if (!target) return Bad(def.model + " has no field named '" + head + "'");
       std::string b = NextAlias();
       std::string any = Subst(rel->sql, a, "SELECT " + b + ".id FROM " + target->table + " " + b);
@@ -228,7 +228,7 @@ struct Compiler {
     return out;
   }
 
-  Result<std::string> RelatedSearch(const ResourceDef& target, const std::string& b,
+  Result<std::string> RelatedSearch(const ResourceModel& target, const std::string& b,
                                     const std::string& value, store::Params& p) {
     static const char* cols[] = {"username", "first_name",  "last_name", "email",
                                  "name",     "description", "playbook"};
@@ -264,7 +264,7 @@ struct Compiler {
     return s;
   }
 
-  Result<std::string> Compare(const ResourceDef& def, const FieldDef& f, const std::string& col,
+  Result<std::string> Compare(const ResourceModel& def, const FieldDef& f, const std::string& col,
                               const std::string& lookup, const std::string& value,
                               store::Params& p) {
     if (lookup == "isnull") {
@@ -344,7 +344,7 @@ struct Compiler {
   }
 
   // ORDER BY expression for a field path ("organization__name").
-  Result<std::string> OrderExpr(const ResourceDef& def, const std::string& a,
+  Result<std::string> OrderExpr(const ResourceModel& def, const std::string& a,
                                 const std::vector<std::string>& parts, size_t i) {
     if (kForbidden.count(parts[i]))
       return Error::Detail(ErrorCode::kForbidden, "Filtering on " + parts[i] + " is not allowed.");
@@ -353,7 +353,7 @@ struct Compiler {
     if (i + 1 == parts.size()) return a + "." + f->column;
     if (f->type != FieldType::kFk)
       return Bad(def.model + " has no field named '" + parts[i + 1] + "'");
-    const ResourceDef* target = Registry::Get().Find(f->fk);
+    const ResourceModel* target = Models::Get().Find(f->fk);
     if (!target) return Bad(def.model + " has no field named '" + parts[i] + "'");
     std::string b = NextAlias();
     BATON_ASSIGN(std::string inner, OrderExpr(*target, b, parts, i + 1));
@@ -364,7 +364,8 @@ struct Compiler {
 
 }  // namespace
 
-Result<FilterSql> CompileListQuery(Session& ctx, const ResourceDef& def, const QueryParams& query) {
+Result<FilterSql> CompileListQuery(Session& ctx, const ResourceModel& def,
+                                   const QueryParams& query) {
   Compiler c{ctx};
   FilterSql out;
   std::vector<std::string> ands;
@@ -423,7 +424,7 @@ Result<FilterSql> CompileListQuery(Session& ctx, const ResourceDef& def, const Q
   for (auto& [relname, idxs] : same_row) {
     if (idxs.size() < 2) continue;
     const RelationDef* rel = def.Relation(relname);
-    const ResourceDef* target = Registry::Get().Find(rel->target);
+    const ResourceModel* target = Models::Get().Find(rel->target);
     if (!target) continue;
     std::string b = c.NextAlias();
     std::string inner;
@@ -560,4 +561,4 @@ Result<FilterSql> CompileListQuery(Session& ctx, const ResourceDef& def, const Q
   return out;
 }
 
-}  // namespace baton::api
+}  // namespace baton::service

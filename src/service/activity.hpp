@@ -3,9 +3,11 @@
 #pragma once
 #include <string>
 
-#include "api/context.hpp"
+#include "core/json.hpp"
+#include "core/result.hpp"
+#include "service/session.hpp"
 
-namespace baton::api {
+namespace baton::service {
 
 struct ActivityObject {
   std::string type;  // "organization"
@@ -17,6 +19,4 @@ void RecordActivity(Session& ctx, std::string_view operation, const ActivityObje
                     const json::object& changes, const ActivityObject* o2 = nullptr,
                     std::string_view relationship = "");
 
-// Registers the activity_stream resource and the per-object activity_stream/ sub-lists.
-
-}  // namespace baton::api
+}  // namespace baton::service
