@@ -38,18 +38,6 @@ bool ParseBasic(std::string_view header, std::string& user, std::string& pw) {
 
 }  // namespace
 
-rbac::Caller LoadCaller(store::Connection& db, int64_t id) {
-  rbac::Caller c;
-  auto rows = db.Query(
-      "SELECT id, username, is_superuser, is_system_auditor FROM users WHERE id = ?", {id});
-  if (rows.empty()) return c;
-  c.id = store::AsInt(rows.rows[0][0]);
-  c.username = store::AsString(rows.rows[0][1]);
-  c.superuser = store::AsInt(rows.rows[0][2]) != 0;
-  c.auditor = store::AsInt(rows.rows[0][3]) != 0;
-  return c;
-}
-
 int64_t CheckPassword(store::Connection& db, const std::string& username,
                       const std::string& password) {
   auto rows = db.Query("SELECT id, password FROM users WHERE username = ?", {username});

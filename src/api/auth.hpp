@@ -5,8 +5,11 @@
 
 #include "api/auth_throttle.hpp"
 #include "api/context.hpp"
+#include "service/access.hpp"
 
 namespace baton::api {
+
+using service::LoadCaller;
 
 enum class AuthMethod { kNone, kBasic, kBearer, kSession };
 
@@ -24,9 +27,6 @@ struct AuthOutcome {
 // `allow_slow` false set `needs_slow`.
 AuthOutcome Authenticate(store::Connection& db, const http::Request& req, Micros now,
                          bool allow_slow, AuthThrottle* throttle = nullptr);
-
-// Loads the caller fields of user `id` (superuser, auditor).
-rbac::Caller LoadCaller(store::Connection& db, int64_t id);
 
 // Tokens: creates one and returns {id, raw token}; raw value is shown only once.
 std::pair<int64_t, std::string> CreateToken(store::Connection& db, int64_t user_id,

@@ -8,8 +8,6 @@
 #include <thread>
 
 #include "api/app.hpp"
-#include "api/resources/triggers/schedule_launch.hpp"
-#include "api/resources/workflows/workflow_spawn.hpp"
 #include "app/bootstrap.hpp"
 #include "app/demo_data.hpp"
 #include "app/tls.hpp"
@@ -24,6 +22,8 @@
 #include "scheduler/schedule_manager.hpp"
 #include "scheduler/webhook_status.hpp"
 #include "scheduler/workflow_manager.hpp"
+#include "service/schedule_launch.hpp"
+#include "service/workflow_spawn.hpp"
 #include "store/db.hpp"
 
 namespace baton::api {
@@ -179,7 +179,7 @@ int main(int argc, char** argv) {
     nopts.secret_key = cfg.secret_key;
     nopts.backend = notify::BackendOptionsFromEnv();
     notify::Notifier notifier(*db, clock, nopts);
-    api::WorkflowNodeSpawner spawner(cfg, clock);
+    service::WorkflowNodeSpawner spawner(cfg, clock);
     scheduler::WorkflowManager workflows(*db, clock, spawner);
     // Webhook commit statuses (AWX update_webhook_status): recorded by a dispatcher pass, posted
     // by the poster's own thread. Declared before the dispatcher, so it outlives the loop.
@@ -190,7 +190,7 @@ int main(int argc, char** argv) {
     dispatcher.AddPass("webhook_status", [&webhook_status] { webhook_status.Pass(); });
     // Schedules: due ones fire on every dispatcher pass; the timer wakes the dispatcher when the
     // next one comes due (declared after the dispatcher, so it stops first).
-    api::ScheduleJobLauncher schedule_launcher(cfg);
+    service::ScheduleJobLauncher schedule_launcher(cfg);
     scheduler::ScheduleManager schedules(*db, clock, schedule_launcher);
     scheduler::WakeTimer schedule_timer([&dispatcher] { dispatcher.Wake(); });
     dispatcher.AddPass("schedules", [&] { schedule_timer.ArmAt(schedules.Pass().next_due); });

@@ -103,4 +103,16 @@ bool AdminOverUser(Session& ctx, int64_t user) {
       .has_value();
 }
 
+rbac::Caller LoadCaller(store::Connection& db, int64_t id) {
+  rbac::Caller c;
+  auto rows = db.Query(
+      "SELECT id, username, is_superuser, is_system_auditor FROM users WHERE id = ?", {id});
+  if (rows.empty()) return c;
+  c.id = store::AsInt(rows.rows[0][0]);
+  c.username = store::AsString(rows.rows[0][1]);
+  c.superuser = store::AsInt(rows.rows[0][2]) != 0;
+  c.auditor = store::AsInt(rows.rows[0][3]) != 0;
+  return c;
+}
+
 }  // namespace baton::service

@@ -33,4 +33,7 @@ Status RevokeRoleFromUser(Session& ctx, int64_t role, int64_t user);
 Status GrantRoleToTeam(Session& ctx, int64_t role, int64_t team);
 Status RevokeRoleFromTeam(Session& ctx, int64_t role, int64_t team);
 
+// Loads the caller fields of user `id` (superuser, auditor).
+rbac::Caller LoadCaller(store::Connection& db, int64_t id);
+
 }  // namespace baton::service

@@ -6,12 +6,12 @@
 
 #include <stdexcept>
 
-#include "api/resources/triggers/schedule_launch.hpp"
-#include "api/resources/workflows/workflow_spawn.hpp"
 #include "core/secrets.hpp"
 #include "runner/inventory_update.hpp"
 #include "runner/playbook_run.hpp"
 #include "runner/project_update.hpp"
+#include "service/schedule_launch.hpp"
+#include "service/workflow_spawn.hpp"
 
 namespace baton::testing {
 
@@ -52,11 +52,11 @@ scheduler::Dispatcher& Api::StartDispatcher() {
     cfg.node_name = "test-node";
     cfg.secret_key = secret_key_;
     cfg.projects_root = projects_root().string();
-    spawner_ = std::make_unique<api::WorkflowNodeSpawner>(cfg, clock_);
+    spawner_ = std::make_unique<service::WorkflowNodeSpawner>(cfg, clock_);
     workflows_ = std::make_unique<scheduler::WorkflowManager>(*db_, clock_, *spawner_);
     dispatcher_ = std::make_unique<scheduler::Dispatcher>(*db_, clock_, o);
     dispatcher_->SetWorkflowManager(workflows_.get());
-    schedule_launcher_ = std::make_unique<api::ScheduleJobLauncher>(cfg);
+    schedule_launcher_ = std::make_unique<service::ScheduleJobLauncher>(cfg);
     schedules_ = std::make_unique<scheduler::ScheduleManager>(*db_, clock_, *schedule_launcher_);
     dispatcher_->AddPass("schedules", [this] { schedules_->Pass(); });
     dispatcher_->Register(std::make_unique<runner::ProjectUpdateRunner>());

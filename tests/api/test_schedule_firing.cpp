@@ -6,10 +6,10 @@
 #include <chrono>
 #include <thread>
 
-#include "api/resources/triggers/schedule_launch.hpp"
 #include "core/secrets.hpp"
 #include "harness.hpp"
 #include "scheduler/schedule_manager.hpp"
+#include "service/schedule_launch.hpp"
 #include "workflow_fixtures.hpp"
 
 namespace baton::testing {
@@ -24,14 +24,14 @@ Micros At(const char* iso) {
 struct ScheduleFiring : ::testing::Test {
   Api api;
   FakeClock clock{At("2029-12-01T00:00:00Z")};
-  std::unique_ptr<api::ScheduleJobLauncher> launcher;
+  std::unique_ptr<service::ScheduleJobLauncher> launcher;
   std::unique_ptr<scheduler::ScheduleManager> manager;
 
   void SetUp() override {
     api::Config cfg;
     cfg.data_dir = api.dir().string();
     cfg.secret_key = LoadOrCreateKey(api.dir().string()).value();
-    launcher = std::make_unique<api::ScheduleJobLauncher>(cfg);
+    launcher = std::make_unique<service::ScheduleJobLauncher>(cfg);
     manager = std::make_unique<scheduler::ScheduleManager>(api.db(), clock, *launcher);
   }
   int Fire(const char* iso) {

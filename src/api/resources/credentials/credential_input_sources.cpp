@@ -2,8 +2,8 @@
 // external (secret lookup plugin) credential. baton ships no external credential types, so no
 // source can be valid and every create answers AWX's validation error; the lists work.
 #include "api/resources/common.hpp"
-#include "api/resources/credentials/credentials.hpp"
 #include "api/routes.hpp"
+#include "service/credentials.hpp"
 
 namespace baton::api {
 namespace {

@@ -2,8 +2,8 @@
 // read-only; superusers create, edit and delete custom types of kind `cloud` or `net`, whose
 // `inputs` and `injectors` are validated as AWX does.
 #include "api/resources/common.hpp"
-#include "api/resources/credentials/credentials.hpp"
 #include "api/routes.hpp"
+#include "service/credentials.hpp"
 
 namespace baton::api {
 namespace {

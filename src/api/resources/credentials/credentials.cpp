@@ -1,7 +1,7 @@
 // Credential (api-resources.md §7): owners (user, team or organization on create), inputs
 // validated against the credential type and stored with secrets encrypted, roles, copy/, and the
 // credentials/ sub-lists of users, teams and organizations.
-#include "api/resources/credentials/credentials.hpp"
+#include "service/credentials.hpp"
 #include "api/resources/common.hpp"
 #include "api/routes.hpp"
 

@@ -4,9 +4,9 @@
 // the instance that claims it and routes no job by group yet (docs/compat.md). The built-in
 // `controlplane` and `default` groups are made at startup (app/bootstrap.cpp): they cannot be
 // renamed or deleted, and count every job, since this instance runs them all.
-#include "api/resources/attachments.hpp"
 #include "api/resources/common.hpp"
 #include "api/routes.hpp"
+#include "service/attachments.hpp"
 
 namespace baton::api {
 namespace {
@@ -74,41 +74,6 @@ void Decorate(Ctx& ctx, const Obj& o, json::object& out, bool) {
 }
 
 }  // namespace
-
-SubListDef InstanceGroupsSubList(std::string owner_type, OwnerCheck can_edit) {
-  SubListDef s;
-  s.name = "instance_groups";
-  s.child = "instance_groups";
-  s.title = "Instance Groups";
-  s.can_attach = true;
-  // owner_type is one of our constants, never client text.
-  s.filter =
-      "t.id IN (SELECT instance_group_id FROM instance_group_attachments WHERE "
-      "owner_type = '" +
-      owner_type + "' AND owner_id = ?)";
-  s.can_attach_fn = [can_edit](Session& ctx, int64_t parent, int64_t group, bool detach) -> Status {
-    BATON_TRY(can_edit(ctx, parent));
-    if (detach) return OkStatus();
-    return RequireRole(ctx, kCt, group, "use_role");
-  };
-  s.attach = [owner_type](Session& ctx, int64_t parent, int64_t group) -> Status {
-    ctx.db.Exec(
-        "INSERT INTO instance_group_attachments (owner_type, owner_id, instance_group_id, "
-        "position) VALUES (?, ?, ?, (SELECT COALESCE(MAX(position), -1) + 1 FROM "
-        "instance_group_attachments WHERE owner_type = ? AND owner_id = ?)) ON CONFLICT DO "
-        "NOTHING",
-        {owner_type, parent, group, owner_type, parent});
-    return OkStatus();
-  };
-  s.detach = [owner_type](Session& ctx, int64_t parent, int64_t group) -> Status {
-    ctx.db.Exec(
-        "DELETE FROM instance_group_attachments WHERE owner_type = ? AND owner_id = ? AND "
-        "instance_group_id = ?",
-        {owner_type, parent, group});
-    return OkStatus();
-  };
-  return s;
-}
 
 void RegisterInstanceGroups() {
   ResourceDef d =

@@ -3,9 +3,9 @@
 // (runner/inventory_update.cpp); each update is a unified job exposed through a view.
 #include "api/resources/inventory/inventory_common.hpp"
 #include "api/resources/jobs/unified_jobs.hpp"
-#include "api/resources/projects/template_updates.hpp"
 #include "api/routes.hpp"
 #include "core/vars.hpp"
+#include "service/template_updates.hpp"
 
 namespace baton::api {
 namespace {
@@ -19,53 +19,6 @@ bool CanUpdateSource(const Obj& s) {
   std::string src = GetString(s, "source");
   if (src == "scm") return OptIdOf(s, "source_project").has_value();
   return !src.empty();
-}
-
-store::Value Caller(Session& ctx) {
-  return ctx.caller.authenticated() ? store::Value(ctx.caller.id) : store::Null();
-}
-
-// Creates a pending inventory update copying the source's settings; wakes the dispatcher.
-int64_t StartInventoryUpdate(Session& ctx, const Obj& s, const std::string& launch_type) {
-  std::optional<int64_t> pu;
-  if (auto p = OptIdOf(s, "source_project"))
-    pu = ctx.db.QueryInt(
-        "SELECT MAX(id) FROM unified_jobs WHERE type = 'project_update' AND project_id = ?", {*p});
-  int64_t inv = IdOf(s, "inventory");
-  int64_t id = ctx.db.Insert(
-      "INSERT INTO unified_jobs (type, name, description, unified_job_template_id, launch_type, "
-      "status, inventory_id, inventory_source_id, source, source_path, source_vars, scm_branch, "
-      "credential_id, enabled_var, enabled_value, host_filter, limit_, overwrite, "
-      "overwrite_vars, timeout, verbosity, source_project_update_id, created, modified, "
-      "created_by_id, modified_by_id) VALUES ('inventory_update', ?, ?, ?, ?, 'pending', ?, ?, ?, "
-      "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-      {ctx.db.QueryString("SELECT name FROM inventories WHERE id = ?", {inv}).value_or("") + " - " +
-           GetString(s, "name"),
-       GetString(s, "description"),
-       IdOf(s),
-       launch_type,
-       inv,
-       IdOf(s),
-       GetString(s, "source"),
-       GetString(s, "source_path"),
-       GetString(s, "source_vars"),
-       GetString(s, "scm_branch"),
-       store::OptId(OptIdOf(s, "credential")),
-       GetString(s, "enabled_var"),
-       GetString(s, "enabled_value"),
-       GetString(s, "host_filter"),
-       GetString(s, "limit"),
-       int64_t{GetBool(s, "overwrite")},
-       int64_t{GetBool(s, "overwrite_vars")},
-       IdOf(s, "timeout"),
-       IdOf(s, "verbosity"),
-       store::OptId(pu && *pu ? pu : std::nullopt),
-       ctx.now_iso(),
-       ctx.now_iso(),
-       Caller(ctx),
-       Caller(ctx)});
-  ctx.wake = true;
-  return id;
 }
 
 // 202 {"inventory_update": id, ...detail} with Location.
@@ -220,7 +173,7 @@ ActionDef UpdateAction() {
     BATON_TRY(CheckWriteScope(ctx));
     BATON_TRY(RequireRole(ctx, "inventory", inv, "update_role"));
     store::Tx tx(ctx.db);
-    int64_t uid = StartInventoryUpdate(ctx, s, "manual");
+    int64_t uid = StartInventorySourceUpdate(ctx, s, "manual");
     tx.Commit();
     return StartedReply(ctx, uid, "inventory_update", 202);
   };
@@ -263,7 +216,7 @@ ActionDef UpdateAllAction() {
                          {"status", "Could not start because `can_update` returned False"}});
         continue;
       }
-      launched.emplace_back(out.size(), StartInventoryUpdate(ctx, s, "manual"));
+      launched.emplace_back(out.size(), StartInventorySourceUpdate(ctx, s, "manual"));
       out.push_back(json::object{{"inventory_source", IdOf(s)}, {"status", "started"}});
       ++started;
     }
@@ -402,10 +355,6 @@ void RegisterInventorySources() {
   s.title = "Inventory Sources";
   invdef.sublists.push_back(std::move(s));
   invdef.actions.push_back(UpdateAllAction());
-}
-
-int64_t StartInventorySourceUpdate(Session& ctx, const Obj& s, const std::string& launch_type) {
-  return StartInventoryUpdate(ctx, s, launch_type);
 }
 
 }  // namespace baton::api

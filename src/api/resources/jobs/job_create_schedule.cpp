@@ -6,10 +6,11 @@
 // resource by RegisterSchedules.
 #include <algorithm>
 
-#include "api/resources/attachments.hpp"
+#include "api/resources/common.hpp"
 #include "api/resources/triggers/schedules.hpp"
-#include "api/resources/workflows/workflow_graph.hpp"
 #include "domain/rrule.hpp"
+#include "service/attachments.hpp"
+#include "service/workflow_graph.hpp"
 
 namespace baton::api {
 namespace {

@@ -4,9 +4,9 @@
 // unreachable.
 #include <algorithm>
 
-#include "api/resources/attachments.hpp"
 #include "api/resources/jobs/job_launch.hpp"
 #include "api/resources/jobs/unified_jobs.hpp"
+#include "service/attachments.hpp"
 
 namespace baton::api {
 namespace {

@@ -4,13 +4,13 @@
 // (webhooks.cpp).
 #include <filesystem>
 
-#include "api/resources/attachments.hpp"
 #include "api/resources/inventory/inventory_common.hpp"
 #include "api/resources/jobs/job_launch.hpp"
 #include "api/resources/jobs/unified_jobs.hpp"
 #include "api/resources/triggers/webhooks.hpp"
 #include "api/routes.hpp"
 #include "runner/project_update.hpp"
+#include "service/attachments.hpp"
 #include "store/job_status_sql.hpp"
 
 namespace baton::api {

@@ -2,9 +2,9 @@
 #include <filesystem>
 
 #include "api/resources/jobs/unified_jobs.hpp"
-#include "api/resources/projects/template_updates.hpp"
 #include "api/routes.hpp"
 #include "runner/project_update.hpp"
+#include "service/template_updates.hpp"
 
 namespace baton::api {
 namespace {
@@ -17,26 +17,6 @@ std::string ProjectsRoot(Session& ctx) {
 
 bool IsScm(const Obj& o) {
   return !GetString(o, "scm_type").empty();
-}
-
-// Creates a pending project update copying the project's SCM settings; wakes the dispatcher.
-int64_t StartUpdate(Session& ctx, const Obj& p, const std::string& launch_type) {
-  int64_t id = ctx.db.Insert(
-      "INSERT INTO unified_jobs (type, name, description, unified_job_template_id, launch_type, "
-      "status, project_id, job_type, local_path, scm_type, scm_url, scm_branch, scm_refspec, "
-      "scm_clean, scm_delete_on_update, scm_track_submodules, credential_id, timeout, created, "
-      "modified, created_by_id, modified_by_id) VALUES ('project_update', ?, ?, ?, ?, 'pending', "
-      "?, "
-      "'check', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-      {GetString(p, "name"), GetString(p, "description"), IdOf(p), launch_type, IdOf(p),
-       GetString(p, "local_path"), GetString(p, "scm_type"), GetString(p, "scm_url"),
-       GetString(p, "scm_branch"), GetString(p, "scm_refspec"), int64_t{GetBool(p, "scm_clean")},
-       int64_t{GetBool(p, "scm_delete_on_update")}, int64_t{GetBool(p, "scm_track_submodules")},
-       store::OptId(OptIdOf(p, "credential")), IdOf(p, "timeout"), ctx.now_iso(), ctx.now_iso(),
-       ctx.caller.authenticated() ? store::Value(ctx.caller.id) : store::Null(),
-       ctx.caller.authenticated() ? store::Value(ctx.caller.id) : store::Null()});
-  ctx.wake = true;
-  return id;
 }
 
 json::object UpdateSummary(const store::Rows& rows, size_t i) {
@@ -238,7 +218,7 @@ void RegisterProjects() {
       ctx.db.Exec("UPDATE projects SET local_path = ? WHERE id = ?",
                   {runner::ScmLocalPath(id, GetString(v, "name")), id});
       auto p = Load(ctx, Registry::Get().Must("projects"), id);
-      StartUpdate(ctx, *p, "manual");
+      StartProjectUpdate(ctx, *p, "manual");
     }
     return OkStatus();
   };
@@ -249,7 +229,7 @@ void RegisterProjects() {
     bool changed = false;
     for (const char* f : {"scm_type", "scm_url", "scm_branch", "scm_refspec"})
       changed |= GetString(before, f) != GetString(after, f);
-    if (changed && IsScm(after)) StartUpdate(ctx, after, "manual");
+    if (changed && IsScm(after)) StartProjectUpdate(ctx, after, "manual");
     return OkStatus();
   };
   d.decorate = Decorate;
@@ -273,7 +253,7 @@ void RegisterProjects() {
       BATON_TRY(CheckWriteScope(ctx));
       BATON_TRY(RequireRole(ctx, "project", IdOf(p), "update_role"));
       store::Tx tx(ctx.db);
-      int64_t uid = StartUpdate(ctx, p, "manual");
+      int64_t uid = StartProjectUpdate(ctx, p, "manual");
       tx.Commit();
       const ResourceDef& ud = Registry::Get().Must("project_updates");
       auto u = Load(ctx, ud, uid);
@@ -349,10 +329,6 @@ void RegisterProjects() {
   u.actions.push_back(CancelAction("project_updates"));
   u.actions.push_back(StdoutAction("project_updates"));
   Registry::Get().Add(std::move(u));
-}
-
-int64_t StartProjectUpdate(Session& ctx, const Obj& p, const std::string& launch_type) {
-  return StartUpdate(ctx, p, launch_type);
 }
 
 }  // namespace baton::api

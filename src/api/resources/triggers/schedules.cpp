@@ -11,11 +11,11 @@
 #include "api/routes.hpp"
 
 #include "api/list.hpp"
-#include "api/resources/attachments.hpp"
 #include "api/resources/inventory/inventory_common.hpp"
 #include "api/resources/jobs/unified_jobs.hpp"
-#include "api/resources/workflows/workflow_graph.hpp"
 #include "domain/rrule.hpp"
+#include "service/attachments.hpp"
+#include "service/workflow_graph.hpp"
 
 namespace baton::api {
 namespace {

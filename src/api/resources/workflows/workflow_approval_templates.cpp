@@ -4,8 +4,8 @@
 // superusers, refused with 409 while an approval of it is active.
 #include "api/resources/inventory/inventory_common.hpp"
 #include "api/resources/jobs/unified_jobs.hpp"
-#include "api/resources/workflows/workflow_graph.hpp"
 #include "api/routes.hpp"
+#include "service/workflow_graph.hpp"
 
 namespace baton::api {
 namespace {

@@ -3,9 +3,9 @@
 // approval is a row of unified_jobs with type 'workflow_approval' (view workflow_approvals),
 // created 'pending' by the workflow manager's spawner; its expiry belongs to the manager.
 #include "api/resources/jobs/unified_jobs.hpp"
-#include "api/resources/workflows/workflow_graph.hpp"
 #include "api/routes.hpp"
 #include "service/activity.hpp"
+#include "service/workflow_graph.hpp"
 
 namespace baton::api {
 

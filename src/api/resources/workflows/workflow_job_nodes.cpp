@@ -3,11 +3,11 @@
 // edges of workflow_edges with owner 'workflow_job'), credentials/ and labels/. Nodes are copied
 // from the template's at launch (workflow_launch.cpp); the workflow manager sets job and
 // do_not_run.
-#include "api/resources/attachments.hpp"
 #include "api/resources/inventory/inventory_common.hpp"
 #include "api/resources/jobs/unified_jobs.hpp"
-#include "api/resources/workflows/workflow_graph.hpp"
 #include "api/routes.hpp"
+#include "service/attachments.hpp"
+#include "service/workflow_graph.hpp"
 
 namespace baton::api {
 

@@ -4,15 +4,15 @@
 // templates copied in the same transaction), webhook_key/, workflow_nodes/, workflow_jobs/.
 // launch/ lives in workflow_launch.cpp. Nodes: workflow_nodes.cpp; shared helpers:
 // workflow_graph.hpp.
-#include "api/resources/attachments.hpp"
 #include "api/resources/inventory/inventory_common.hpp"
 #include "api/resources/jobs/job_launch.hpp"
 #include "api/resources/jobs/unified_jobs.hpp"
 #include "api/resources/triggers/webhooks.hpp"
-#include "api/resources/workflows/workflow_graph.hpp"
 #include "api/resources/workflows/workflow_launch.hpp"
 #include "api/routes.hpp"
 #include "core/crypto.hpp"
+#include "service/attachments.hpp"
+#include "service/workflow_graph.hpp"
 #include "store/job_status_sql.hpp"
 
 namespace baton::api {

@@ -3,15 +3,15 @@
 // (seed 003), DELETE, workflow_nodes/, labels/, activity_stream/, cancel/ (the flag; the workflow
 // manager finishes the cancel of a running workflow job) and relaunch/. A workflow job is a row
 // of unified_jobs with type 'workflow_job' (view workflow_jobs); created by workflow_launch.cpp.
-#include "api/resources/attachments.hpp"
 #include "api/resources/inventory/inventory_common.hpp"
 #include "api/resources/jobs/job_launch.hpp"
 #include "api/resources/jobs/unified_jobs.hpp"
-#include "api/resources/workflows/workflow_graph.hpp"
 #include "api/resources/workflows/workflow_launch.hpp"
 #include "api/routes.hpp"
 #include "domain/prompts.hpp"
 #include "domain/survey.hpp"
+#include "service/attachments.hpp"
+#include "service/workflow_graph.hpp"
 #include "store/job_status_sql.hpp"
 
 namespace baton::api {

@@ -1,59 +1,14 @@
-// Launching workflow job templates (workflow-semantics.md §3.1, §3.2, LA-1..LA-6, LA-11, DM-14,
-// DM-15, DM-21): the launch/ action of workflow job templates, and the creation of a workflow
-// job every launch path shares (manual launch, relaunch, nested workflow nodes, later schedules
-// and webhooks).
-//
-// A workflow job is a row of unified_jobs with type 'workflow_job' (schema and column meanings:
-// src/store/migrations/0011_workflows.sql), created 'pending'; the workflow manager
-// (src/scheduler/workflow_manager.cpp) moves it on.
+// The launch/ action of workflow job templates (workflow-semantics.md §3.1, LA-1..LA-4), over
+// the launch use cases of service/workflow_launch.hpp.
 #pragma once
-#include <optional>
-#include <string>
-
 #include "api/resources/common.hpp"
+#include "service/workflow_launch.hpp"
 
 namespace baton::api {
-
-// What a new workflow job is made of.
-struct WorkflowJobLaunch {
-  // The workflow job template launched (a loaded workflow_job_templates object). Null only with
-  // `copy_of` (relaunch of a workflow job whose template is gone).
-  const Obj* template_obj = nullptr;
-  // The accepted prompts, as AcceptWorkflowPrompts (workflow_graph.hpp) returns them: any of
-  // extra_vars (object), inventory (id), limit, scm_branch, job_tags, skip_tags (strings), labels
-  // (ids, added to the template's). Relaunch passes the stored launch configuration. They are
-  // applied as given: acceptance is the caller's job. Password answers may arrive encrypted.
-  json::object accepted;
-  // Vars merged over the accepted ones without prompt rules (nested workflows: ancestor
-  // artifacts, LA-13; webhooks: awx_webhook_* metadata). Not kept in the launch configuration.
-  json::object runtime_vars;
-  std::string launch_type = "manual";  // manual, relaunch, workflow, scheduled, webhook
-  // Nested workflow: the workflow job whose node spawns this one (source_workflow_job).
-  std::optional<int64_t> source_workflow_job;
-  std::optional<int64_t> schedule;
-  // RL-2 relaunch without a template (or without launch configuration): the new job copies this
-  // workflow job's own fields, labels and (when `copy_nodes`) its nodes and edges.
-  std::optional<int64_t> copy_of;
-  bool copy_nodes = true;
-  // created_by of the new job; the caller when unset (a Ctx without HTTP request works: the
-  // workflow manager passes the outer workflow job's creator).
-  std::optional<int64_t> created_by;
-};
-
-// In one transaction (the caller's when one is open): inserts the workflow job row 'pending'
-// (name, description, organization, inventory, allow_simultaneous, labels, extra_vars = LA-11
-// merge with password answers encrypted, survey_passwords, launch_config = the accepted prompts
-// (DM-21), char_prompts = limit/scm_branch/job_tags/skip_tags, launch_type, created_by,
-// workflow_job_template = unified_job_template, source_workflow_job, schedule), copies every
-// node of the template into workflow_job_nodes (prompts, identifier, credentials, labels and
-// instance groups as owner 'workflow_job_node') and every edge into workflow_edges (owner
-// 'workflow_job', mapped to the new node ids), and sets ctx.wake. Returns the new id.
-Result<int64_t> CreateWorkflowJob(Session& ctx, const WorkflowJobLaunch& launch);
 
 // The 201 of a launch: Location = the workflow job, body = `extra` keys first, then the detail
 // representation of the workflow job.
 Reply WorkflowJobCreatedReply(Ctx& ctx, int64_t workflow_job, const json::object& extra);
-
 // launch/ of workflow job templates: GET the launch requirements (LA-1), POST launch (LA-2..LA-4).
 ActionDef WorkflowJobTemplateLaunchAction();
 

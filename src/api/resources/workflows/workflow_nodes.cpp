@@ -4,12 +4,12 @@
 // workflow_graph.cpp), identifier, credentials/ (DM-8), labels/, create_approval_template/, and
 // the edge sub-lists success_nodes/, failure_nodes/, always_nodes/ with "Cycle detected." for
 // every cycle (PF-1, engine/links.hpp) and "Relationship not allowed.", and instance_groups/.
-#include "api/resources/attachments.hpp"
 #include "api/resources/inventory/inventory_common.hpp"
-#include "api/resources/workflows/workflow_graph.hpp"
 #include "api/routes.hpp"
 #include "core/crypto.hpp"
 #include "service/activity.hpp"
+#include "service/attachments.hpp"
+#include "service/workflow_graph.hpp"
 
 namespace baton::api {
 namespace {

@@ -3,11 +3,12 @@
 #include <regex>
 #include <set>
 
-#include "api/model.hpp"
-#include "api/resources/credentials/credentials.hpp"
 #include "domain/credential_env.hpp"
+#include "service/credentials.hpp"
+#include "service/model.hpp"
+#include "service/models.hpp"
 
-namespace baton::api {
+namespace baton::service {
 
 std::vector<json::object> CredType::Fields() const {
   std::vector<json::object> out;
@@ -424,4 +425,4 @@ std::vector<std::string> ValidateTypeInjectors(const json::object& inj,
   return {};
 }
 
-}  // namespace baton::api
+}  // namespace baton::service

@@ -11,11 +11,15 @@
 #include <utility>
 #include <vector>
 
-#include "api/resources/common.hpp"
 #include "domain/prompts.hpp"
 #include "engine/links.hpp"
+#include "rbac/roles.hpp"
+#include "service/access.hpp"
+#include "service/crud.hpp"
+#include "service/model.hpp"
+#include "service/models.hpp"
 
-namespace baton::api {
+namespace baton::service {
 
 inline constexpr const char* kWfjtCt = "workflow_job_template";
 inline constexpr const char* kNodeOwner = "workflow_job_template_node";
@@ -102,4 +106,4 @@ int64_t InsertApprovalTemplate(Session& ctx, int64_t wfjt, const std::string& na
 // left out.
 void CopyWorkflowNodes(Session& ctx, int64_t from, int64_t to);
 
-}  // namespace baton::api
+}  // namespace baton::service

@@ -3,10 +3,14 @@
 #pragma once
 #include <vector>
 
-#include "api/resources/common.hpp"
 #include "domain/prompts.hpp"
+#include "rbac/roles.hpp"
+#include "service/access.hpp"
+#include "service/crud.hpp"
+#include "service/model.hpp"
+#include "service/models.hpp"
 
-namespace baton::api {
+namespace baton::service {
 
 // The prompts a launch body gives, with field errors in DRF's words added to `errs`.
 domain::LaunchPrompts ParseLaunchBody(Session& ctx, json::object body, FieldErrors& errs);
@@ -15,4 +19,4 @@ domain::LaunchPrompts ParseLaunchBody(Session& ctx, json::object body, FieldErro
 // turns them into `launch` options such as -e/--extra_vars and --limit).
 std::vector<FieldDef> LaunchPostFields();
 
-}  // namespace baton::api
+}  // namespace baton::service

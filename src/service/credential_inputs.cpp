@@ -1,9 +1,9 @@
 // Credential inputs against their type (AWX CredentialInputField): types, choices, formats,
 // dependencies, the ssh_key_unlock rules, "$encrypted$" handling, and encryption at rest.
-#include "api/resources/credentials/credentials.hpp"
 #include "core/secrets.hpp"
+#include "service/credentials.hpp"
 
-namespace baton::api {
+namespace baton::service {
 namespace {
 
 constexpr std::string_view kMask = "$encrypted$";
@@ -229,4 +229,4 @@ Result<json::object> PrepareInputs(Session& ctx, const CredType& t, const json::
   return values;
 }
 
-}  // namespace baton::api
+}  // namespace baton::service

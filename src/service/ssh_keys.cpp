@@ -8,10 +8,10 @@
 #include <map>
 #include <memory>
 
-#include "api/resources/credentials/credentials.hpp"
 #include "core/crypto.hpp"
+#include "service/credentials.hpp"
 
-namespace baton::api {
+namespace baton::service {
 namespace {
 
 std::string LStrip(std::string_view s) {
@@ -186,4 +186,4 @@ std::string CheckSshPrivateKey(std::string_view input, bool* encrypted) {
   return "";
 }
 
-}  // namespace baton::api
+}  // namespace baton::service

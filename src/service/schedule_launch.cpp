@@ -1,16 +1,16 @@
-#include "api/resources/triggers/schedule_launch.hpp"
+#include "service/schedule_launch.hpp"
 
 #include <spdlog/spdlog.h>
 
-#include "api/resources/attachments.hpp"
-#include "api/resources/jobs/job_launch.hpp"
-#include "api/resources/projects/template_updates.hpp"
-#include "api/resources/workflows/workflow_graph.hpp"
-#include "api/resources/workflows/workflow_launch.hpp"
 #include "core/secrets.hpp"
+#include "service/attachments.hpp"
+#include "service/job_launch.hpp"
+#include "service/template_updates.hpp"
+#include "service/workflow_graph.hpp"
+#include "service/workflow_launch.hpp"
 #include "store/job_status_sql.hpp"
 
-namespace baton::api {
+namespace baton::service {
 namespace {
 
 constexpr const char* kOwner = "schedule";
@@ -73,7 +73,7 @@ json::object PlainExtraData(Session& ctx, const Obj& s) {
 }
 
 Result<int64_t> LaunchJob(Session& ctx, const Obj& s, int64_t sid, int64_t ujt) {
-  auto jt = Load(ctx, Registry::Get().Must("job_templates"), ujt);
+  auto jt = Load(ctx, Models::Get().Must("job_templates"), ujt);
   if (!jt) return Error::Msg("the schedule's job template is gone");
   if (TooManyQueued(ctx, "job_template_id", ujt))
     return Error::Msg("job template has " + std::to_string(kScheduleMaxJobs) +
@@ -137,7 +137,7 @@ Result<int64_t> LaunchJob(Session& ctx, const Obj& s, int64_t sid, int64_t ujt) 
 }
 
 Result<int64_t> LaunchWorkflow(Session& ctx, const Obj& s, int64_t sid, int64_t ujt) {
-  auto wfjt = Load(ctx, Registry::Get().Must("workflow_job_templates"), ujt);
+  auto wfjt = Load(ctx, Models::Get().Must("workflow_job_templates"), ujt);
   if (!wfjt) return Error::Msg("the schedule's workflow job template is gone");
   if (TooManyQueued(ctx, "workflow_job_template_id", ujt))
     return Error::Msg("workflow job template has " + std::to_string(kScheduleMaxJobs) +
@@ -176,7 +176,7 @@ Result<int64_t> LaunchWorkflow(Session& ctx, const Obj& s, int64_t sid, int64_t 
 
 Result<int64_t> ScheduleJobLauncher::Launch(store::Connection& c, int64_t sid, Micros now) {
   Session ctx{c, rbac::Caller{}, cfg_, now};
-  auto s = Load(ctx, Registry::Get().Must("schedules"), sid);
+  auto s = Load(ctx, Models::Get().Must("schedules"), sid);
   if (!s) return Error::Msg("the schedule is gone");
   int64_t ujt = IdOf(*s, "unified_job_template");
   auto kind = TemplateKind(ctx, ujt);
@@ -184,7 +184,7 @@ Result<int64_t> ScheduleJobLauncher::Launch(store::Connection& c, int64_t sid, M
   if (*kind == "job_template") return LaunchJob(ctx, *s, sid, ujt);
   if (*kind == "workflow_job_template") return LaunchWorkflow(ctx, *s, sid, ujt);
   if (*kind == "project") {
-    auto p = Load(ctx, Registry::Get().Must("projects"), ujt);
+    auto p = Load(ctx, Models::Get().Must("projects"), ujt);
     if (!p) return Error::Msg("the schedule's project is gone");
     if (GetString(*p, "scm_type").empty()) return Error::Msg("a manual project cannot update");
     if (WithinCacheTimeout(ctx, "project_id", ujt, IdOf(*p, "scm_update_cache_timeout")))
@@ -194,7 +194,7 @@ Result<int64_t> ScheduleJobLauncher::Launch(store::Connection& c, int64_t sid, M
     return id;
   }
   if (*kind == "inventory_source") {
-    auto src = Load(ctx, Registry::Get().Must("inventory_sources"), ujt);
+    auto src = Load(ctx, Models::Get().Must("inventory_sources"), ujt);
     if (!src) return Error::Msg("the schedule's inventory source is gone");
     if (WithinCacheTimeout(ctx, "inventory_source_id", ujt, IdOf(*src, "update_cache_timeout")))
       return Error::Msg("the inventory source was updated within its cache timeout");
@@ -205,4 +205,4 @@ Result<int64_t> ScheduleJobLauncher::Launch(store::Connection& c, int64_t sid, M
   return Error::Msg("cannot launch a template of kind " + *kind);
 }
 
-}  // namespace baton::api
+}  // namespace baton::service

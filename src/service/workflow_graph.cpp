@@ -1,16 +1,16 @@
-#include "api/resources/workflows/workflow_graph.hpp"
+#include "service/workflow_graph.hpp"
 
 #include <algorithm>
 #include <map>
 
-#include "api/resources/attachments.hpp"
-#include "api/resources/jobs/job_launch.hpp"
-#include "api/resources/jobs/unified_jobs.hpp"
 #include "core/secrets.hpp"
 #include "core/vars.hpp"
 #include "domain/survey.hpp"
+#include "service/attachments.hpp"
+#include "service/job_launch.hpp"
+#include "service/unified_jobs.hpp"
 
-namespace baton::api {
+namespace baton::service {
 namespace {
 
 constexpr const char* kEdgeOwner = "workflow_job_template";
@@ -110,7 +110,7 @@ json::object PromptErrors(Session& ctx, int64_t ujt, const std::string& kind, co
   domain::PromptOptions options;
   options.required_errors = required_errors;
   if (kind == "job_template") {
-    auto jt = Load(ctx, Registry::Get().Must("job_templates"), ujt);
+    auto jt = Load(ctx, Models::Get().Must("job_templates"), ujt);
     if (!jt) return {};
     domain::LaunchPrompts g;
     if (auto* x = prompts.if_contains("extra_vars")) g.extra_vars = x->as_object();
@@ -130,7 +130,7 @@ json::object PromptErrors(Session& ctx, int64_t ujt, const std::string& kind, co
     return domain::AcceptJobPrompts(state, g, options).errors;
   }
   if (kind == "workflow_job_template") {
-    auto wfjt = Load(ctx, Registry::Get().Must("workflow_job_templates"), ujt);
+    auto wfjt = Load(ctx, Models::Get().Must("workflow_job_templates"), ujt);
     if (!wfjt) return {};
     json::object given;
     for (const char* k :
@@ -546,4 +546,4 @@ void CopyWorkflowNodes(Session& ctx, int64_t from, int64_t to) {
   }
 }
 
-}  // namespace baton::api
+}  // namespace baton::service

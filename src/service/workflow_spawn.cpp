@@ -1,19 +1,19 @@
-#include "api/resources/workflows/workflow_spawn.hpp"
+#include "service/workflow_spawn.hpp"
 
 #include <spdlog/spdlog.h>
 
-#include "api/auth.hpp"
-#include "api/resources/attachments.hpp"
-#include "api/resources/jobs/job_launch.hpp"
-#include "api/resources/projects/template_updates.hpp"
-#include "api/resources/workflows/workflow_graph.hpp"
-#include "api/resources/workflows/workflow_launch.hpp"
 #include "core/secrets.hpp"
 #include "core/vars.hpp"
 #include "engine/artifacts.hpp"
 #include "engine/nested.hpp"
+#include "service/access.hpp"
+#include "service/attachments.hpp"
+#include "service/job_launch.hpp"
+#include "service/template_updates.hpp"
+#include "service/workflow_graph.hpp"
+#include "service/workflow_launch.hpp"
 
-namespace baton::api {
+namespace baton::service {
 namespace {
 
 json::object ObjectFrom(const std::string& text) {
@@ -210,7 +210,7 @@ void CheckJobCanStart(Session& ctx, int64_t id, const domain::JobTemplateState& 
 // and launch passwords of the slice launch; slices run side by side (AWX sets
 // allow_simultaneous on them).
 Result<int64_t> SpawnSlice(Session& ctx, const NodeRow& n, const WorkflowJobRow& wj) {
-  auto jt = Load(ctx, Registry::Get().Must("job_templates"), n.ujt);
+  auto jt = Load(ctx, Models::Get().Must("job_templates"), n.ujt);
   if (!jt) return Error::Msg("the node's job template is gone");
   JobLaunch l;
   l.template_obj = &*jt;
@@ -238,7 +238,7 @@ Result<int64_t> SpawnSlice(Session& ctx, const NodeRow& n, const WorkflowJobRow&
 
 Result<int64_t> SpawnJob(Session& ctx, const NodeRow& n, const WorkflowJobRow& wj,
                          const engine::InheritedArtifacts& aa) {
-  auto jt = Load(ctx, Registry::Get().Must("job_templates"), n.ujt);
+  auto jt = Load(ctx, Models::Get().Must("job_templates"), n.ujt);
   if (!jt) return Error::Msg("the node's job template is gone");
   domain::LaunchPrompts given = NodeJobPrompts(ctx, n, wj);
   domain::JobTemplateState state = LoadTemplateState(ctx, *jt, given.inventory);
@@ -293,7 +293,7 @@ int64_t SpawnApproval(Session& ctx, const NodeRow& n, const WorkflowJobRow& wj) 
 // LA-13 and EX-17 for a node whose template is a workflow job template.
 Result<int64_t> SpawnWorkflow(Session& ctx, const NodeRow& n, const WorkflowJobRow& wj,
                               const engine::InheritedArtifacts& aa) {
-  auto wfjt = Load(ctx, Registry::Get().Must("workflow_job_templates"), n.ujt);
+  auto wfjt = Load(ctx, Models::Get().Must("workflow_job_templates"), n.ujt);
   if (!wfjt) return Error::Msg("the node's workflow job template is gone");
   WorkflowTemplateState t = LoadWorkflowTemplateState(ctx, *wfjt);
   // LA-13: the workflow job's vars over the node's, then the template's acceptance.
@@ -396,14 +396,14 @@ Result<int64_t> WorkflowNodeSpawner::Spawn(store::Connection& c, int64_t workflo
   if (*kind == "workflow_job_template") return SpawnWorkflow(ctx, n, wj, aa);
   if (*kind == "workflow_approval_template") return SpawnApproval(ctx, n, wj);
   if (*kind == "project") {
-    auto p = Load(ctx, Registry::Get().Must("projects"), n.ujt);
+    auto p = Load(ctx, Models::Get().Must("projects"), n.ujt);
     if (!p) return Error::Msg("the node's project is gone");
     int64_t id = StartProjectUpdate(ctx, *p, "workflow");
     MarkSpawned(ctx, id, wj, nullptr);
     return id;
   }
   if (*kind == "inventory_source") {
-    auto s = Load(ctx, Registry::Get().Must("inventory_sources"), n.ujt);
+    auto s = Load(ctx, Models::Get().Must("inventory_sources"), n.ujt);
     if (!s) return Error::Msg("the node's inventory source is gone");
     int64_t id = StartInventorySourceUpdate(ctx, *s, "workflow");
     MarkSpawned(ctx, id, wj, nullptr);
@@ -412,4 +412,4 @@ Result<int64_t> WorkflowNodeSpawner::Spawn(store::Connection& c, int64_t workflo
   return Error::Msg("cannot spawn a job of template kind " + *kind);
 }
 
-}  // namespace baton::api
+}  // namespace baton::service

@@ -1,10 +1,10 @@
-#include "api/resources/attachments.hpp"
+#include "service/attachments.hpp"
 
-#include "api/resources/credentials/credentials.hpp"
-#include "api/resources/workflows/workflow_graph.hpp"
 #include "core/secrets.hpp"
+#include "service/credentials.hpp"
+#include "service/workflow_graph.hpp"
 
-namespace baton::api {
+namespace baton::service {
 namespace {
 
 std::string Quoted(std::string_view owner_type) {
@@ -301,7 +301,7 @@ SubListDef LabelsSubList(std::string owner_type, std::string verbose, OwnerCheck
     if (!detach) BATON_TRY(too_many(ctx, parent));
     BATON_TRY(can_edit(ctx, parent));
     if (detach) return OkStatus();
-    return CanRead(ctx, Registry::Get().Must("labels"), label) ? OkStatus() : Error::Forbidden();
+    return CanRead(ctx, Models::Get().Must("labels"), label) ? OkStatus() : Error::Forbidden();
   };
   s.attach = [owner_type](Session& ctx, int64_t parent, int64_t label) -> Status {
     AttachLabel(ctx, owner_type, parent, label);
@@ -344,4 +344,39 @@ SubListDef LabelsListOnly(std::string owner_type) {
   return ListOnly("labels", "labels", LabelFilter(owner_type), "Labels");
 }
 
-}  // namespace baton::api
+SubListDef InstanceGroupsSubList(std::string owner_type, OwnerCheck can_edit) {
+  SubListDef s;
+  s.name = "instance_groups";
+  s.child = "instance_groups";
+  s.title = "Instance Groups";
+  s.can_attach = true;
+  // owner_type is one of our constants, never client text.
+  s.filter =
+      "t.id IN (SELECT instance_group_id FROM instance_group_attachments WHERE "
+      "owner_type = '" +
+      owner_type + "' AND owner_id = ?)";
+  s.can_attach_fn = [can_edit](Session& ctx, int64_t parent, int64_t group, bool detach) -> Status {
+    BATON_TRY(can_edit(ctx, parent));
+    if (detach) return OkStatus();
+    return RequireRole(ctx, "instance_group", group, "use_role");
+  };
+  s.attach = [owner_type](Session& ctx, int64_t parent, int64_t group) -> Status {
+    ctx.db.Exec(
+        "INSERT INTO instance_group_attachments (owner_type, owner_id, instance_group_id, "
+        "position) VALUES (?, ?, ?, (SELECT COALESCE(MAX(position), -1) + 1 FROM "
+        "instance_group_attachments WHERE owner_type = ? AND owner_id = ?)) ON CONFLICT DO "
+        "NOTHING",
+        {owner_type, parent, group, owner_type, parent});
+    return OkStatus();
+  };
+  s.detach = [owner_type](Session& ctx, int64_t parent, int64_t group) -> Status {
+    ctx.db.Exec(
+        "DELETE FROM instance_group_attachments WHERE owner_type = ? AND owner_id = ? AND "
+        "instance_group_id = ?",
+        {owner_type, parent, group});
+    return OkStatus();
+  };
+  return s;
+}
+
+}  // namespace baton::service

@@ -5,9 +5,9 @@
 #include <string>
 #include <vector>
 
-#include "api/resource.hpp"
+#include "service/resource.hpp"
 
-namespace baton::api {
+namespace baton::service {
 
 // A credential type as stored.
 struct CredType {
@@ -50,4 +50,4 @@ json::object DisplayInputs(const json::object& stored);
 // serialize the result.
 Result<json::object> PlainInputs(Session& ctx, const CredType& t, const json::object& stored);
 
-}  // namespace baton::api
+}  // namespace baton::service

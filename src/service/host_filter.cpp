@@ -5,10 +5,10 @@
 // `search=x` (any search field contains x), or an `ansible_facts__a__b=v` containment test.
 #include <cmath>
 
-#include "api/list.hpp"
-#include "api/resources/inventory/inventory_common.hpp"
+#include "service/inventory.hpp"
+#include "service/list_query.hpp"
 
-namespace baton::api {
+namespace baton::service {
 namespace {
 
 struct Term {
@@ -125,7 +125,7 @@ class Parser {
   }
 
   Result<std::string> Compile(const Term& t) {
-    const ResourceDef& hosts = Registry::Get().Must("hosts");
+    const ResourceModel& hosts = Models::Get().Must("hosts");
     if (t.key.rfind("ansible_facts", 0) == 0) return Facts(t);
     if (t.key == "search") {
       std::string any;
@@ -279,4 +279,4 @@ std::string HostFilterErrorMessage(const Error& e) {
   return "Invalid host_filter.";
 }
 
-}  // namespace baton::api
+}  // namespace baton::service

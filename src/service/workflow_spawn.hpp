@@ -1,5 +1,5 @@
 // Spawning the job of a workflow job node (workflow-semantics.md §2.5, §2.8, §2.9, §2.10, §3.8):
-// the scheduler's NodeSpawner, implemented with the API layer's job creation. By the kind of the
+// the scheduler's NodeSpawner, implemented with the launch use cases. By the kind of the
 // node's template: a job template makes a job (LA-12 prompt propagation: node prompts overridden
 // by the workflow job's, filtered by the template's acceptance rules; extra vars: accepted node
 // vars < ancestor artifacts < the workflow job's extra_vars), a project a project update, an
@@ -8,10 +8,10 @@
 // gets launch_type 'workflow', created_by = the workflow job's, source_workflow_job = the
 // workflow job. Start checks that fail (EX-10.3) leave the job `failed` with AWX's explanation.
 #pragma once
-#include "api/context.hpp"
 #include "scheduler/workflow_manager.hpp"
+#include "service/session.hpp"
 
-namespace baton::api {
+namespace baton::service {
 
 inline constexpr const char* kSpawnMissingResource =
     "Job spawned from workflow could not start because it was missing a related resource such "
@@ -28,4 +28,4 @@ class WorkflowNodeSpawner : public scheduler::NodeSpawner {
   const Clock& clock_;
 };
 
-}  // namespace baton::api
+}  // namespace baton::service

@@ -8,10 +8,14 @@
 #include <string>
 #include <vector>
 
-#include "api/resources/common.hpp"
 #include "domain/prompts.hpp"
+#include "rbac/roles.hpp"
+#include "service/access.hpp"
+#include "service/crud.hpp"
+#include "service/model.hpp"
+#include "service/models.hpp"
 
-namespace baton::api {
+namespace baton::service {
 
 // May the caller change the owner's attachments (e.g. admin of the job template)?
 using OwnerCheck = std::function<Status(Session&, int64_t owner_id)>;
@@ -68,4 +72,4 @@ json::array CredentialsSummary(Session& ctx, std::string_view owner_type, int64_
 // summary_fields.labels: {"count": n, "results": [{id, name}] (first 10 by name)}.
 json::object LabelsSummary(Session& ctx, std::string_view owner_type, int64_t owner_id);
 
-}  // namespace baton::api
+}  // namespace baton::service

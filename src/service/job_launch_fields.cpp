@@ -1,13 +1,13 @@
 // The body of launch/ for job templates: how its fields are read (AWX JobLaunchSerializer, with
 // DRF's messages) and how OPTIONS describes them.
-#include "api/resources/jobs/job_launch_fields.hpp"
+#include "service/job_launch_fields.hpp"
 
 #include <charconv>
 
-#include "api/resources/attachments.hpp"
 #include "core/vars.hpp"
+#include "service/attachments.hpp"
 
-namespace baton::api {
+namespace baton::service {
 namespace {
 
 std::optional<int64_t> IntOf(const json::value& v) {
@@ -222,4 +222,4 @@ std::vector<FieldDef> LaunchPostFields() {
   return out;
 }
 
-}  // namespace baton::api
+}  // namespace baton::service

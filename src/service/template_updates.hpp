@@ -1,11 +1,11 @@
-// Starting the update jobs of projects and inventory sources from outside their resources (the
-// workflow node spawner, workflow_spawn.cpp): the same rows their update/ actions create.
+// Starting the update jobs of projects and inventory sources for their update/ actions, the
+// workflow node spawner (workflow_spawn.cpp) and schedules (schedule_launch.cpp).
 #pragma once
 #include <string>
 
-#include "api/resources/common.hpp"
+#include "service/resource.hpp"
 
-namespace baton::api {
+namespace baton::service {
 
 // A pending project update of project `p` (a loaded projects object) with `launch_type`, created
 // by the caller, in the caller's transaction; sets ctx.wake. Returns its id.
@@ -14,4 +14,4 @@ int64_t StartProjectUpdate(Session& ctx, const Obj& p, const std::string& launch
 // same way. Returns its id.
 int64_t StartInventorySourceUpdate(Session& ctx, const Obj& s, const std::string& launch_type);
 
-}  // namespace baton::api
+}  // namespace baton::service

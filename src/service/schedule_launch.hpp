@@ -1,6 +1,6 @@
 // Launching the job of a due schedule (AWX's Schedule.get_job_kwargs + create_unified_job +
-// signal_start): the scheduler's ScheduleLauncher, implemented with the API layer's job
-// creation. By the kind of the schedule's template: a job template makes a job (or a sliced
+// signal_start): the scheduler's ScheduleLauncher, implemented with the launch use cases
+// of service/. By the kind of the schedule's template: a job template makes a job (or a sliced
 // workflow job when slicing applies), a workflow job template a workflow job, a project a
 // project update, an inventory source an inventory update; each with launch_type 'scheduled',
 // schedule_id = the schedule, created_by NULL (launched_by shows the schedule). The schedule's
@@ -10,10 +10,10 @@
 // SCHEDULE_MAX_JOBS (10) jobs pending, waiting or running, a project or
 // inventory source updated within its cache timeout.
 #pragma once
-#include "api/context.hpp"
 #include "scheduler/schedule_manager.hpp"
+#include "service/session.hpp"
 
-namespace baton::api {
+namespace baton::service {
 
 inline constexpr const char* kScheduledCannotStart =
     "Scheduled job could not start because it was not in the right state or required manual "
@@ -30,4 +30,4 @@ class ScheduleJobLauncher : public scheduler::ScheduleLauncher {
   Config cfg_;
 };
 
-}  // namespace baton::api
+}  // namespace baton::service
