@@ -74,7 +74,7 @@ json::object PlainExtraData(Session& ctx, const Obj& s) {
 
 Result<int64_t> LaunchJob(Session& ctx, const Obj& s, int64_t sid, int64_t ujt) {
   auto jt = Load(ctx, Models::Get().Must("job_templates"), ujt);
-  if (!jt) return Error::Msg("the schedule's job template is gone");
+  if (!jt) return Error::Detail(ErrorCode::kNotFound, "the schedule's job template is gone");
   if (TooManyQueued(ctx, "job_template_id", ujt))
     return Error::Msg("job template has " + std::to_string(kScheduleMaxJobs) +
                       " or more jobs waiting to run");
@@ -138,7 +138,8 @@ Result<int64_t> LaunchJob(Session& ctx, const Obj& s, int64_t sid, int64_t ujt) 
 
 Result<int64_t> LaunchWorkflow(Session& ctx, const Obj& s, int64_t sid, int64_t ujt) {
   auto wfjt = Load(ctx, Models::Get().Must("workflow_job_templates"), ujt);
-  if (!wfjt) return Error::Msg("the schedule's workflow job template is gone");
+  if (!wfjt)
+    return Error::Detail(ErrorCode::kNotFound, "the schedule's workflow job template is gone");
   if (TooManyQueued(ctx, "workflow_job_template_id", ujt))
     return Error::Msg("workflow job template has " + std::to_string(kScheduleMaxJobs) +
                       " or more jobs waiting to run");
@@ -177,15 +178,15 @@ Result<int64_t> LaunchWorkflow(Session& ctx, const Obj& s, int64_t sid, int64_t 
 Result<int64_t> ScheduleJobLauncher::Launch(store::Connection& c, int64_t sid, Micros now) {
   Session ctx{c, rbac::Caller{}, cfg_, now};
   auto s = Load(ctx, Models::Get().Must("schedules"), sid);
-  if (!s) return Error::Msg("the schedule is gone");
+  if (!s) return Error::Detail(ErrorCode::kNotFound, "the schedule is gone");
   int64_t ujt = IdOf(*s, "unified_job_template");
   auto kind = TemplateKind(ctx, ujt);
-  if (!kind) return Error::Msg("the schedule's template is gone");
+  if (!kind) return Error::Detail(ErrorCode::kNotFound, "the schedule's template is gone");
   if (*kind == "job_template") return LaunchJob(ctx, *s, sid, ujt);
   if (*kind == "workflow_job_template") return LaunchWorkflow(ctx, *s, sid, ujt);
   if (*kind == "project") {
     auto p = Load(ctx, Models::Get().Must("projects"), ujt);
-    if (!p) return Error::Msg("the schedule's project is gone");
+    if (!p) return Error::Detail(ErrorCode::kNotFound, "the schedule's project is gone");
     if (GetString(*p, "scm_type").empty()) return Error::Msg("a manual project cannot update");
     if (WithinCacheTimeout(ctx, "project_id", ujt, IdOf(*p, "scm_update_cache_timeout")))
       return Error::Msg("the project was updated within its cache timeout");
@@ -195,7 +196,7 @@ Result<int64_t> ScheduleJobLauncher::Launch(store::Connection& c, int64_t sid, M
   }
   if (*kind == "inventory_source") {
     auto src = Load(ctx, Models::Get().Must("inventory_sources"), ujt);
-    if (!src) return Error::Msg("the schedule's inventory source is gone");
+    if (!src) return Error::Detail(ErrorCode::kNotFound, "the schedule's inventory source is gone");
     if (WithinCacheTimeout(ctx, "inventory_source_id", ujt, IdOf(*src, "update_cache_timeout")))
       return Error::Msg("the inventory source was updated within its cache timeout");
     int64_t id = StartInventorySourceUpdate(ctx, *src, "scheduled");

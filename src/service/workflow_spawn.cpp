@@ -211,7 +211,7 @@ void CheckJobCanStart(Session& ctx, int64_t id, const domain::JobTemplateState& 
 // allow_simultaneous on them).
 Result<int64_t> SpawnSlice(Session& ctx, const NodeRow& n, const WorkflowJobRow& wj) {
   auto jt = Load(ctx, Models::Get().Must("job_templates"), n.ujt);
-  if (!jt) return Error::Msg("the node's job template is gone");
+  if (!jt) return Error::Detail(ErrorCode::kNotFound, "the node's job template is gone");
   JobLaunch l;
   l.template_obj = &*jt;
   l.accepted = StoredLaunchPrompts(ctx, wj.launch_config);
@@ -239,7 +239,7 @@ Result<int64_t> SpawnSlice(Session& ctx, const NodeRow& n, const WorkflowJobRow&
 Result<int64_t> SpawnJob(Session& ctx, const NodeRow& n, const WorkflowJobRow& wj,
                          const engine::InheritedArtifacts& aa) {
   auto jt = Load(ctx, Models::Get().Must("job_templates"), n.ujt);
-  if (!jt) return Error::Msg("the node's job template is gone");
+  if (!jt) return Error::Detail(ErrorCode::kNotFound, "the node's job template is gone");
   domain::LaunchPrompts given = NodeJobPrompts(ctx, n, wj);
   domain::JobTemplateState state = LoadTemplateState(ctx, *jt, given.inventory);
   // LA-12.6, EX-11: rejected prompts are dropped and logged, never an error.
@@ -294,7 +294,7 @@ int64_t SpawnApproval(Session& ctx, const NodeRow& n, const WorkflowJobRow& wj) 
 Result<int64_t> SpawnWorkflow(Session& ctx, const NodeRow& n, const WorkflowJobRow& wj,
                               const engine::InheritedArtifacts& aa) {
   auto wfjt = Load(ctx, Models::Get().Must("workflow_job_templates"), n.ujt);
-  if (!wfjt) return Error::Msg("the node's workflow job template is gone");
+  if (!wfjt) return Error::Detail(ErrorCode::kNotFound, "the node's workflow job template is gone");
   WorkflowTemplateState t = LoadWorkflowTemplateState(ctx, *wfjt);
   // LA-13: the workflow job's vars over the node's, then the template's acceptance.
   json::object given;
@@ -358,7 +358,7 @@ Result<int64_t> WorkflowNodeSpawner::Spawn(store::Connection& c, int64_t workflo
       "SELECT name, created_by_id, inventory_id, extra_vars, survey_passwords, char_prompts, "
       "launch_config, start_args FROM unified_jobs WHERE id = ?",
       {workflow_job_id});
-  if (w.empty()) return Error::Msg("the workflow job is gone");
+  if (w.empty()) return Error::Detail(ErrorCode::kNotFound, "the workflow job is gone");
   WorkflowJobRow wj;
   wj.id = workflow_job_id;
   wj.name = store::AsString(w.rows[0][0]);
@@ -377,7 +377,7 @@ Result<int64_t> WorkflowNodeSpawner::Spawn(store::Connection& c, int64_t workflo
       "execution_environment_id, scm_branch, job_type, job_tags, skip_tags, limit_, diff_mode, "
       "verbosity, forks, job_slice_count, timeout, job_slice FROM workflow_job_nodes WHERE id = ?",
       {node_id});
-  if (n.row.empty()) return Error::Msg("the node is gone");
+  if (n.row.empty()) return Error::Detail(ErrorCode::kNotFound, "the node is gone");
   auto ujt = store::AsOptInt(n.Col("unified_job_template_id"));
   if (!ujt) return Error::Msg("the node has no template");
   n.ujt = *ujt;
@@ -389,7 +389,7 @@ Result<int64_t> WorkflowNodeSpawner::Spawn(store::Connection& c, int64_t workflo
   if (wj.created_by) caller = LoadCaller(c, *wj.created_by);
   Session ctx{c, caller, cfg_, clock_.Now()};
   auto kind = c.QueryString("SELECT type FROM unified_job_template_ids WHERE id = ?", {n.ujt});
-  if (!kind) return Error::Msg("the node's template is gone");
+  if (!kind) return Error::Detail(ErrorCode::kNotFound, "the node's template is gone");
   engine::InheritedArtifacts aa = Inherit(c, node_id, ctx.now_iso());
   if (*kind == "job_template")
     return n.job_slice ? SpawnSlice(ctx, n, wj) : SpawnJob(ctx, n, wj, aa);
@@ -397,14 +397,14 @@ Result<int64_t> WorkflowNodeSpawner::Spawn(store::Connection& c, int64_t workflo
   if (*kind == "workflow_approval_template") return SpawnApproval(ctx, n, wj);
   if (*kind == "project") {
     auto p = Load(ctx, Models::Get().Must("projects"), n.ujt);
-    if (!p) return Error::Msg("the node's project is gone");
+    if (!p) return Error::Detail(ErrorCode::kNotFound, "the node's project is gone");
     int64_t id = StartProjectUpdate(ctx, *p, "workflow");
     MarkSpawned(ctx, id, wj, nullptr);
     return id;
   }
   if (*kind == "inventory_source") {
     auto s = Load(ctx, Models::Get().Must("inventory_sources"), n.ujt);
-    if (!s) return Error::Msg("the node's inventory source is gone");
+    if (!s) return Error::Detail(ErrorCode::kNotFound, "the node's inventory source is gone");
     int64_t id = StartInventorySourceUpdate(ctx, *s, "workflow");
     MarkSpawned(ctx, id, wj, nullptr);
     return id;
