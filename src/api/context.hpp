@@ -13,6 +13,7 @@
 namespace baton::api {
 
 class AuthThrottle;
+struct PageData;
 
 using Config = service::Config;
 using service::Session;
@@ -23,6 +24,9 @@ struct Ctx : Session {
   const http::Request* http = nullptr;
   // Failed password checks of this App (api/auth_throttle.hpp); null in contexts without one.
   AuthThrottle* throttle = nullptr;
+  // While a page (or one object) is serialized: what was loaded for all its objects at once
+  // (api/model.hpp), which decorate hooks read instead of querying per object.
+  const PageData* page = nullptr;
 };
 
 using QueryParams = std::vector<std::pair<std::string, std::string>>;

@@ -3,6 +3,7 @@
 // object. The generic machinery (generic.cpp, list.cpp, options.cpp) serves every resource from
 // that declaration.
 #pragma once
+#include <any>
 #include <functional>
 #include <string>
 #include <vector>
@@ -32,6 +33,9 @@ struct ResourceDef : ResourceModel {
   std::function<Result<std::string>(Ctx&, const ApiRequest&, store::Params&)> list_scope;
   // Adds related links, summary_fields and computed fields to a serialized object.
   std::function<void(Ctx&, const Obj& obj, json::object& out, bool detail)> decorate;
+  // Loads what `decorate` needs for a whole page of objects at once (one query per kind of
+  // summary, not per object); decorate finds it in ctx.page->own. A detail is a page of one.
+  std::function<std::any(Ctx&, const std::vector<const Obj*>& page)> prefetch;
   std::vector<ActionDef> actions;
 };
 

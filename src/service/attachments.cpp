@@ -1,8 +1,11 @@
 #include "service/attachments.hpp"
 
+#include <map>
+
 #include "core/secrets.hpp"
 #include "service/credentials.hpp"
 #include "service/workflow_graph.hpp"
+#include "store/summary_reads.hpp"
 
 namespace baton::service {
 namespace {
@@ -152,40 +155,6 @@ std::vector<domain::LaunchCredential> LoadLaunchCredentials(Session& ctx,
   for (int64_t id : ids)
     if (auto c = LoadLaunchCredential(ctx, id)) out.push_back(std::move(*c));
   return out;
-}
-
-json::array CredentialsSummary(Session& ctx, std::string_view owner_type, int64_t owner_id) {
-  auto rows = ctx.db.Query(
-      "SELECT c.id, c.name, c.description, ct.namespace, ct.kind FROM credential_attachments a "
-      "JOIN credentials c ON c.id = a.credential_id JOIN credential_types ct ON ct.id = "
-      "c.credential_type_id WHERE a.owner_type = ? AND a.owner_id = ? ORDER BY a.position, c.id",
-      {std::string(owner_type), owner_id});
-  json::array out;
-  for (auto& r : rows.rows)
-    out.push_back(json::object{
-        {"id", store::AsInt(r[0])},
-        {"name", store::AsString(r[1])},
-        {"description", store::AsString(r[2])},
-        {"kind", store::IsNull(r[3]) ? json::value(nullptr) : json::value(store::AsString(r[3]))},
-        {"cloud", store::AsString(r[4]) == "cloud"}});
-  return out;
-}
-
-json::object LabelsSummary(Session& ctx, std::string_view owner_type, int64_t owner_id) {
-  auto rows = ctx.db.Query(
-      "SELECT l.id, l.name FROM label_attachments a JOIN labels l ON l.id = a.label_id WHERE "
-      "a.owner_type = ? AND a.owner_id = ? ORDER BY l.name, l.id LIMIT 10",
-      {std::string(owner_type), owner_id});
-  json::array results;
-  for (auto& r : rows.rows)
-    results.push_back(json::object{{"id", store::AsInt(r[0])}, {"name", store::AsString(r[1])}});
-  int64_t count = ctx.db
-                      .QueryInt(
-                          "SELECT COUNT(*) FROM label_attachments WHERE owner_type = ? AND "
-                          "owner_id = ?",
-                          {std::string(owner_type), owner_id})
-                      .value_or(0);
-  return json::object{{"count", count}, {"results", std::move(results)}};
 }
 
 SubListDef CredentialsSubList(std::string owner_type, OwnerCheck can_edit, bool job_rules) {
@@ -377,6 +346,64 @@ SubListDef InstanceGroupsSubList(std::string owner_type, OwnerCheck can_edit) {
     return OkStatus();
   };
   return s;
+}
+
+namespace {}  // namespace
+
+std::map<int64_t, json::array> CredentialsSummaries(Session& ctx, std::string_view owner_type,
+                                                    const std::vector<int64_t>& owners) {
+  std::map<int64_t, json::array> out;
+  for (int64_t o : owners) out[o];
+  if (owners.empty()) return out;
+  store::Params p{std::string(owner_type)};
+  p.insert(p.end(), owners.begin(), owners.end());
+  auto rows = ctx.db.Query(
+      "SELECT a.owner_id, c.id, c.name, c.description, ct.namespace, ct.kind FROM "
+      "credential_attachments a JOIN credentials c ON c.id = a.credential_id JOIN "
+      "credential_types ct ON ct.id = c.credential_type_id WHERE a.owner_type = ? AND a.owner_id "
+      "IN (" +
+          store::Marks(owners.size()) + ") ORDER BY a.owner_id, a.position, c.id",
+      p);
+  for (auto& r : rows.rows)
+    out[store::AsInt(r[0])].push_back(json::object{
+        {"id", store::AsInt(r[1])},
+        {"name", store::AsString(r[2])},
+        {"description", store::AsString(r[3])},
+        {"kind", store::IsNull(r[4]) ? json::value(nullptr) : json::value(store::AsString(r[4]))},
+        {"cloud", store::AsString(r[5]) == "cloud"}});
+  return out;
+}
+
+json::array CredentialsSummary(Session& ctx, std::string_view owner_type, int64_t owner_id) {
+  return std::move(CredentialsSummaries(ctx, owner_type, {owner_id})[owner_id]);
+}
+
+std::map<int64_t, json::object> LabelsSummaries(Session& ctx, std::string_view owner_type,
+                                                const std::vector<int64_t>& owners) {
+  std::map<int64_t, json::object> out;
+  for (int64_t o : owners) out[o] = json::object{{"count", 0}, {"results", json::array{}}};
+  if (owners.empty()) return out;
+  store::Params p{std::string(owner_type)};
+  p.insert(p.end(), owners.begin(), owners.end());
+  // The first 10 labels of each owner by name, and how many it has.
+  auto rows = ctx.db.Query(
+      "SELECT owner_id, id, name, n FROM (SELECT a.owner_id, l.id, l.name, COUNT(*) OVER "
+      "(PARTITION BY a.owner_id) AS n, ROW_NUMBER() OVER (PARTITION BY a.owner_id ORDER BY "
+      "l.name, l.id) AS k FROM label_attachments a JOIN labels l ON l.id = a.label_id WHERE "
+      "a.owner_type = ? AND a.owner_id IN (" +
+          store::Marks(owners.size()) + ")) x WHERE k <= 10 ORDER BY owner_id, k",
+      p);
+  for (auto& r : rows.rows) {
+    json::object& s = out[store::AsInt(r[0])];
+    s["count"] = store::AsInt(r[3]);
+    s["results"].as_array().push_back(
+        json::object{{"id", store::AsInt(r[1])}, {"name", store::AsString(r[2])}});
+  }
+  return out;
+}
+
+json::object LabelsSummary(Session& ctx, std::string_view owner_type, int64_t owner_id) {
+  return std::move(LabelsSummaries(ctx, owner_type, {owner_id})[owner_id]);
 }
 
 }  // namespace baton::service

@@ -5,6 +5,7 @@
 // contract §11), the read-only variants for jobs, summaries, and copy/delete helpers.
 #pragma once
 #include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -71,5 +72,10 @@ std::vector<domain::LaunchCredential> LoadLaunchCredentials(Session& ctx,
 json::array CredentialsSummary(Session& ctx, std::string_view owner_type, int64_t owner_id);
 // summary_fields.labels: {"count": n, "results": [{id, name}] (first 10 by name)}.
 json::object LabelsSummary(Session& ctx, std::string_view owner_type, int64_t owner_id);
+// The same two summaries for many owners at once (one query each, lists): every owner is a key.
+std::map<int64_t, json::array> CredentialsSummaries(Session& ctx, std::string_view owner_type,
+                                                    const std::vector<int64_t>& owners);
+std::map<int64_t, json::object> LabelsSummaries(Session& ctx, std::string_view owner_type,
+                                                const std::vector<int64_t>& owners);
 
 }  // namespace baton::service

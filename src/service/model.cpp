@@ -16,45 +16,45 @@ std::string SelectColumns(const ResourceModel& def, std::string_view alias) {
   return out;
 }
 
-static json::value ToJson(const FieldDef& f, const Value& v) {
+static json::value ToJson(const FieldDef& f, const Value& v, const json::storage_ptr& sp) {
   if (store::IsNull(v)) {
-    if (f.type == FieldType::kBool) return false;
-    return nullptr;
+    if (f.type == FieldType::kBool) return json::value(false, sp);
+    return json::value(nullptr, sp);
   }
   switch (f.type) {
     case FieldType::kBool:
-      return store::AsInt(v) != 0;
+      return json::value(store::AsInt(v) != 0, sp);
     case FieldType::kId:
     case FieldType::kInt:
     case FieldType::kIntChoice:
     case FieldType::kFk:
-      return store::AsInt(v);
+      return json::value(store::AsInt(v), sp);
     case FieldType::kFloat:
-      return store::AsDouble(v);
+      return json::value(store::AsDouble(v), sp);
     case FieldType::kJson: {
       auto parsed = ParseJson(store::AsString(v));
-      return parsed ? *parsed : json::value(json::object{});
+      return parsed ? json::value(*parsed, sp) : json::value(json::object(sp));
     }
     default:
-      return json::string(store::AsString(v));
+      return json::value(json::string(store::AsString(v), sp));
   }
 }
 
-Obj RowToObj(const ResourceModel& def, const store::Rows& rows, size_t i) {
-  Obj o;
+Obj RowToObj(const ResourceModel& def, const store::Rows& rows, size_t i, json::storage_ptr sp) {
+  Obj o(sp);
   o.reserve(def.fields.size());
   size_t c = 0;
   const auto& row = rows.rows[i];
   for (const auto& f : def.fields) {
     if (f.column.empty()) continue;
-    o[f.name] = ToJson(f, row[c++]);
+    o.emplace(f.name, ToJson(f, row[c++], sp));
   }
   return o;
 }
 
 std::vector<Obj> LoadWhere(Session& ctx, const ResourceModel& def, const std::string& where,
                            const store::Params& params, const std::string& order, int64_t limit,
-                           int64_t offset) {
+                           int64_t offset, json::storage_ptr sp) {
   std::string sql = "SELECT " + SelectColumns(def) + " FROM " + def.table + " t";
   if (!where.empty()) sql += " WHERE " + where;
   if (!order.empty()) sql += " ORDER BY " + order;
@@ -62,7 +62,7 @@ std::vector<Obj> LoadWhere(Session& ctx, const ResourceModel& def, const std::st
   auto rows = ctx.db.Query(sql, params);
   std::vector<Obj> out;
   out.reserve(rows.size());
-  for (size_t i = 0; i < rows.size(); ++i) out.push_back(RowToObj(def, rows, i));
+  for (size_t i = 0; i < rows.size(); ++i) out.push_back(RowToObj(def, rows, i, sp));
   return out;
 }
 

@@ -12,12 +12,14 @@ namespace baton::service {
 // "t.id, t.name, ..." for every stored field of def.
 std::string SelectColumns(const ResourceModel& def, std::string_view alias = "t");
 // Converts row `i` of a result set selected with SelectColumns into stored values.
-Obj RowToObj(const ResourceModel& def, const store::Rows& rows, size_t i);
+// `sp` is the memory resource of the result (lists use one arena per page).
+Obj RowToObj(const ResourceModel& def, const store::Rows& rows, size_t i,
+             json::storage_ptr sp = {});
 
 std::optional<Obj> Load(Session& ctx, const ResourceModel& def, int64_t id);
 std::vector<Obj> LoadWhere(Session& ctx, const ResourceModel& def, const std::string& where,
                            const store::Params& params, const std::string& order = "t.id",
-                           int64_t limit = -1, int64_t offset = 0);
+                           int64_t limit = -1, int64_t offset = 0, json::storage_ptr sp = {});
 
 // May the caller read object `id` (per def.read_filter)?
 bool CanRead(Session& ctx, const ResourceModel& def, int64_t id);

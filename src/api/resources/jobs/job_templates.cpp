@@ -2,7 +2,10 @@
 // JobTemplateAccess, summaries of their jobs, credentials/ and labels/ (attachments.cpp),
 // survey_spec/, launch/ (job_launch.cpp), copy/, jobs/, webhook_key/ and the webhook receivers
 // (webhooks.cpp).
+#include <any>
 #include <filesystem>
+#include <map>
+#include <set>
 
 #include "api/resources/inventory/inventory_common.hpp"
 #include "api/resources/jobs/job_launch.hpp"
@@ -12,6 +15,7 @@
 #include "runner/project_update.hpp"
 #include "service/attachments.hpp"
 #include "store/job_status_sql.hpp"
+#include "store/summary_reads.hpp"
 
 namespace baton::api {
 namespace {
@@ -201,17 +205,15 @@ Status BeforeDelete(Session& ctx, const Obj& o) {
   return OkStatus();
 }
 
-json::value OptText(const store::Value& v) {
-  return store::IsNull(v) ? json::value(nullptr) : json::value(store::AsString(v));
+json::value OptText(const std::optional<std::string>& v) {
+  return v ? json::value(*v) : json::value(nullptr);
 }
 
-json::object JobSummary(const Row& r, bool with_finished) {
-  json::object s{{"id", store::AsInt(r[0])},
-                 {"name", store::AsString(r[1])},
-                 {"description", store::AsString(r[2])}};
-  if (with_finished) s["finished"] = OptText(r[4]);
-  s["status"] = store::AsString(r[3]);
-  s["failed"] = store::AsInt(r[5]) != 0;
+json::object JobSummary(const store::JobBrief& j, bool with_finished) {
+  json::object s{{"id", j.id}, {"name", j.name}, {"description", j.description}};
+  if (with_finished) s["finished"] = OptText(j.finished);
+  s["status"] = j.status;
+  s["failed"] = j.failed;
   s["license_error"] = false;
   return s;
 }
@@ -227,15 +229,86 @@ json::object Capabilities(Session& ctx, const Obj& o) {
       {"start", start}, {"schedule", start}, {"copy", copy}, {"edit", admin}, {"delete", admin}};
 }
 
-void Decorate(Ctx& ctx, const Obj& stale, json::object& out, bool) {
-  int64_t id = IdOf(stale);
+// What the decoration of a page of job templates reads, loaded for the whole page: one query per
+// kind of summary (and one per distinct inventory, organization or webhook credential).
+struct Page {
+  std::map<int64_t, std::optional<int64_t>> org;  // the organization as stored now
+  std::map<int64_t, json::object> inventories, projects;
+  std::map<std::pair<std::string, int64_t>, json::object> basics;  // (resource, id)
+  std::map<int64_t, std::vector<store::JobBrief>> recent;          // the last 10 jobs, newest first
+  std::map<int64_t, json::object> labels;
+  std::map<int64_t, json::array> credentials;
+};
+
+std::any Prefetch(Ctx& ctx, const std::vector<const Obj*>& objs) {
+  Page pg;
+  std::vector<int64_t> ids;
+  for (const Obj* o : objs) ids.push_back(IdOf(*o));
+  store::Params p(ids.begin(), ids.end());
   // The organization follows the project after the row was read by an update (AfterUpdate).
-  Obj o = stale;
-  auto org = ctx.db.Query("SELECT organization_id FROM job_templates WHERE id = ?", {id});
-  if (!org.empty()) {
-    auto v = store::AsOptInt(org.rows[0][0]);
-    o["organization"] = v ? json::value(*v) : json::value(nullptr);
-    out["organization"] = o["organization"];
+  for (auto& r : ctx.db
+                     .Query("SELECT id, organization_id FROM job_templates WHERE id IN (" +
+                                store::Marks(ids.size()) + ")",
+                            p)
+                     .rows)
+    pg.org[store::AsInt(r[0])] = store::AsOptInt(r[1]);
+  std::set<int64_t> projects;
+  for (const Obj* o : objs) {
+    int64_t id = IdOf(*o);
+    auto org = pg.org.count(id) ? pg.org[id] : OptIdOf(*o, "organization");
+    if (org && !pg.basics.count({"organizations", *org}))
+      if (auto s = BasicSummary(ctx, "organizations", *org))
+        pg.basics[{"organizations", *org}] = std::move(*s);
+    if (auto inv = OptIdOf(*o, "inventory"); inv && !pg.inventories.count(*inv))
+      if (auto s = InventorySummary(ctx, *inv)) pg.inventories[*inv] = std::move(*s);
+    if (auto pr = OptIdOf(*o, "project")) projects.insert(*pr);
+    if (auto wc = OptIdOf(*o, "webhook_credential"); wc && !pg.basics.count({"credentials", *wc})) {
+      if (auto s = BasicSummary(ctx, "credentials", *wc)) {
+        if (auto kind = ctx.db.QueryString(
+                "SELECT ct.kind FROM credentials c JOIN credential_types ct ON ct.id = "
+                "c.credential_type_id WHERE c.id = ?",
+                {*wc}))
+          (*s)["kind"] = *kind;
+        pg.basics[{"credentials", *wc}] = std::move(*s);
+      }
+    }
+  }
+  if (!projects.empty()) {
+    store::Params pp(projects.begin(), projects.end());
+    auto rows = ctx.db.Query(
+        "SELECT p.id, p.name, p.description, p.scm_type, p.allow_override, (SELECT u.status FROM "
+        "unified_jobs u WHERE u.project_id = p.id AND u.type = 'project_update' ORDER BY u.id "
+        "DESC LIMIT 1) FROM projects p WHERE p.id IN (" +
+            store::Marks(projects.size()) + ")",
+        pp);
+    for (const auto& r : rows.rows) {
+      std::string scm = store::AsString(r[3]);
+      std::string status = !store::IsNull(r[5]) ? store::AsString(r[5])
+                           : scm.empty()        ? "ok"
+                                                : "never updated";
+      pg.projects[store::AsInt(r[0])] = json::object{{"id", store::AsInt(r[0])},
+                                                     {"name", store::AsString(r[1])},
+                                                     {"description", store::AsString(r[2])},
+                                                     {"status", status},
+                                                     {"scm_type", scm},
+                                                     {"allow_override", store::AsInt(r[4]) != 0}};
+    }
+  }
+  for (auto& j : store::LatestJobsOfTemplates(ctx.db, ids, 10))
+    pg.recent[j.template_id].push_back(std::move(j));
+  pg.labels = LabelsSummaries(ctx, kCt, ids);
+  pg.credentials = CredentialsSummaries(ctx, kCt, ids);
+  return pg;
+}
+
+void Decorate(Ctx& ctx, const Obj& o, json::object& out, bool) {
+  const Page& pg = std::any_cast<const Page&>(ctx.page->own);
+  int64_t id = IdOf(o);
+  // The organization as stored now (it follows the project after an update read the row).
+  std::optional<int64_t> org = OptIdOf(o, "organization");
+  if (auto it = pg.org.find(id); it != pg.org.end()) {
+    org = it->second;
+    out["organization"] = org ? json::value(*org) : json::value(nullptr);
   }
   // Computed fields at AWX's positions; filled below.
   InsertAfter(out, "organization",
@@ -252,91 +325,63 @@ void Decorate(Ctx& ctx, const Obj& stale, json::object& out, bool) {
   for (auto [key, res] :
        {std::pair{"organization", "organizations"}, std::pair{"inventory", "inventories"},
         std::pair{"project", "projects"}, std::pair{"webhook_credential", "credentials"}}) {
-    auto ref = OptIdOf(o, key);
+    std::string_view k = key;
+    auto ref = k == "organization" ? org : OptIdOf(o, key);
     if (!ref) continue;
     AddRelated(out, key, Url(res, *ref));
-    if (std::string_view(key) == "inventory") {
-      if (auto s = InventorySummary(ctx, *ref)) sf[key] = std::move(*s);
-    } else if (std::string_view(key) == "project") {
-      auto rows = ctx.db.Query(
-          "SELECT p.id, p.name, p.description, p.scm_type, p.allow_override, (SELECT u.status FROM "
-          "unified_jobs u WHERE u.project_id = p.id AND u.type = 'project_update' ORDER BY u.id "
-          "DESC LIMIT 1) FROM projects p WHERE p.id = ?",
-          {*ref});
-      if (!rows.empty()) {
-        const auto& r = rows.rows[0];
-        std::string scm = store::AsString(r[3]);
-        std::string status = !store::IsNull(r[5]) ? store::AsString(r[5])
-                             : scm.empty()        ? "ok"
-                                                  : "never updated";
-        sf[key] = json::object{{"id", store::AsInt(r[0])},
-                               {"name", store::AsString(r[1])},
-                               {"description", store::AsString(r[2])},
-                               {"status", status},
-                               {"scm_type", scm},
-                               {"allow_override", store::AsInt(r[4]) != 0}};
-      }
-    } else if (auto s = BasicSummary(ctx, res, *ref)) {
-      if (std::string_view(key) == "webhook_credential") {
-        if (auto kind = ctx.db.QueryString(
-                "SELECT ct.kind FROM credentials c JOIN credential_types ct ON ct.id = "
-                "c.credential_type_id WHERE c.id = ?",
-                {*ref}))
-          (*s)["kind"] = *kind;
-      }
-      sf[key] = std::move(*s);
+    const json::object* s = nullptr;
+    if (k == "inventory") {
+      if (auto it = pg.inventories.find(*ref); it != pg.inventories.end()) s = &it->second;
+    } else if (k == "project") {
+      if (auto it = pg.projects.find(*ref); it != pg.projects.end()) s = &it->second;
+    } else if (auto it = pg.basics.find({res, *ref}); it != pg.basics.end()) {
+      s = &it->second;
     }
+    if (s) sf[key] = *s;
   }
   RelatedOf(out)["webhook_receiver"] =
       WebhookReceiverUrl("job_templates", id, GetString(o, "webhook_service"));
   // Jobs: the most recent active one is current_job, the most recent finished one last_job.
-  static const std::string kCols =
-      "SELECT id, name, description, status, finished, failed, type, canceled_on FROM "
-      "unified_jobs WHERE unified_job_template_id = ? AND type IN ('job', 'workflow_job') ";
-  auto rows = ctx.db.Query(kCols + "ORDER BY id DESC LIMIT 10", {id});
+  static const std::vector<store::JobBrief> kNoJobs;
+  auto rit = pg.recent.find(id);
+  const auto& jobs = rit == pg.recent.end() ? kNoJobs : rit->second;
   json::array recent;
-  std::optional<Row> current, last;
-  for (const auto& r : rows.rows) {
-    std::string st = store::AsString(r[3]);
-    if (IsActiveStatus(st)) {
-      if (!current) current = r;
+  std::optional<store::JobBrief> current, last;
+  for (const auto& j : jobs) {
+    if (IsActiveStatus(j.status)) {
+      if (!current) current = j;
     } else if (!last) {
-      last = r;
+      last = j;
     }
-    recent.push_back(json::object{{"id", store::AsInt(r[0])},
-                                  {"status", st},
-                                  {"finished", OptText(r[4])},
-                                  {"canceled_on", OptText(r[7])},
-                                  {"type", store::AsString(r[6])}});
+    recent.push_back(json::object{{"id", j.id},
+                                  {"status", j.status},
+                                  {"finished", OptText(j.finished)},
+                                  {"canceled_on", OptText(j.canceled_on)},
+                                  {"type", j.type}});
   }
-  if (!last && rows.size() == 10) {
-    auto fin = ctx.db.Query(
-        kCols + "AND status NOT IN " + store::ActiveStatusList() + " ORDER BY id DESC LIMIT 1",
-        {id});
-    if (!fin.empty()) last = fin.rows[0];
-  }
+  if (!last && jobs.size() == 10) last = store::LastFinishedJobOfTemplate(ctx.db, id);
   if (current) {
     ctx.no_cache = true;
-    AddRelated(out, "current_job", Url("jobs", store::AsInt((*current)[0])));
+    AddRelated(out, "current_job", Url("jobs", current->id));
     sf["current_job"] = JobSummary(*current, false);
-    out["status"] = store::AsString((*current)[3]);
+    out["status"] = current->status;
   }
   if (last) {
-    bool failed = store::AsInt((*last)[5]) != 0;
-    AddRelated(out, "last_job", Url("jobs", store::AsInt((*last)[0])));
+    bool failed = last->failed;
+    AddRelated(out, "last_job", Url("jobs", last->id));
     sf["last_job"] = JobSummary(*last, true);
-    out["last_job_run"] = OptText((*last)[4]);
+    out["last_job_run"] = OptText(last->finished);
     out["last_job_failed"] = failed;
     if (!current) out["status"] = failed ? "failed" : "successful";
   }
-  sf["labels"] = LabelsSummary(ctx, kCt, id);
+  sf["labels"] = pg.labels.at(id);
   auto* spec = o.if_contains("survey_spec");
   if (spec && spec->is_object() && spec->as_object().contains("name") &&
       spec->as_object().contains("description"))
     sf["survey"] = json::object{{"title", spec->as_object().at("name")},
                                 {"description", spec->as_object().at("description")}};
   sf["recent_jobs"] = std::move(recent);
-  sf["credentials"] = CredentialsSummary(ctx, kCt, id);
+  sf["credentials"] = pg.credentials.at(id);
   sf["user_capabilities"] = Capabilities(ctx, o);
 }
 
@@ -461,6 +506,7 @@ void RegisterJobTemplates() {
   d.after_update = AfterUpdate;
   d.before_delete = BeforeDelete;
   d.decorate = Decorate;
+  d.prefetch = Prefetch;
   d.copy_body = CopyBody;
   d.after_copy = AfterCopy;
   d.sublists.push_back(CredentialsSubList(kCt, CanEditAttachments));

@@ -1,33 +1,11 @@
 #include "api/resources/jobs/unified_jobs.hpp"
 
-#include "store/job_status_sql.hpp"
-
+#include "api/resources/inventory/inventory_common.hpp"
 #include "domain/rrule.hpp"
 #include "runner/job_runner.hpp"
+#include "store/job_status_sql.hpp"
 
 namespace baton::api {
-
-namespace {
-
-// Inserts `fields` right after key `after` (at the end when it is absent).
-void InsertAfterKey(json::object& out, std::string_view after,
-                    std::initializer_list<std::pair<std::string_view, json::value>> fields) {
-  json::object rebuilt(out.storage());
-  rebuilt.reserve(out.size() + fields.size());
-  bool done = false;
-  auto put = [&] {
-    for (const auto& [k, v] : fields) rebuilt[k] = v;
-    done = true;
-  };
-  for (auto& kv : out) {
-    rebuilt[kv.key()] = std::move(kv.value());
-    if (!done && kv.key() == after) put();
-  }
-  if (!done) put();
-  out = std::move(rebuilt);
-}
-
-}  // namespace
 
 void Reorder(json::object& o, std::initializer_list<std::string_view> order) {
   json::object rebuilt(o.storage());
@@ -79,7 +57,7 @@ void DecorateUnifiedJob(Ctx& ctx, const ResourceDef& def, const Obj& o, json::ob
   }
   // launched_by and work_unit_id close the common fields (after event_processing_finished in
   // detail views, controller_node in lists, where the last common fields are hidden).
-  InsertAfterKey(
+  InsertAfter(
       out,
       out.contains("event_processing_finished") ? "event_processing_finished" : "controller_node",
       {{"launched_by", std::move(launched_by)}, {"work_unit_id", nullptr}});
