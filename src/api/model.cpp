@@ -53,6 +53,7 @@ struct PageScope {
 PageData LoadPage(Ctx& ctx, const ResourceDef& def, const std::vector<const Obj*>& objs) {
   PageData page;
   page.def = &def;
+  for (const Obj* o : objs) page.ids.insert(IdOf(*o));
   if (objs.empty()) return page;
   if (def.has_created_by) {
     std::set<int64_t> ids;
@@ -79,7 +80,7 @@ json::object Serialize(Ctx& ctx, const ResourceDef& def, const Obj& obj, bool de
                        json::storage_ptr sp) {
   PageScope scope{ctx, ctx.page};
   std::optional<PageData> alone;
-  if (!ctx.page || ctx.page->def != &def) {
+  if (!ctx.page || ctx.page->def != &def || !ctx.page->ids.count(IdOf(obj))) {
     alone = LoadPage(ctx, def, {&obj});
     ctx.page = &*alone;
   }

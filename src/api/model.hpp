@@ -4,6 +4,7 @@
 #include <any>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -17,6 +18,7 @@ namespace baton::api {
 // (ResourceDef::prefetch).
 struct PageData {
   const ResourceDef* def = nullptr;
+  std::set<int64_t> ids;                                    // the page's objects
   std::map<int64_t, json::object> users;                    // UserSummary by id
   std::map<int64_t, std::map<std::string, int64_t>> roles;  // role ids by object, field
   std::any own;
@@ -25,7 +27,8 @@ PageData LoadPage(Ctx& ctx, const ResourceDef& def, const std::vector<const Obj*
 
 // The AWX envelope (id, type, url, related, summary_fields, created, modified, fields...).
 // `sp` is the memory resource of the result (lists use one arena per page). Reads what
-// ctx.page holds when it was loaded for `def` (a list's page), else loads it for `obj` alone.
+// ctx.page holds when it was loaded for a page of `def` holding `obj`, else loads it for `obj`
+// alone.
 json::object Serialize(Ctx& ctx, const ResourceDef& def, const Obj& obj, bool detail,
                        json::storage_ptr sp = {});
 
