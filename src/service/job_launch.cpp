@@ -1,4 +1,4 @@
-// launch/ of job templates (contract §13.1, LA-6..LA-11, LA-15) and the job creation every
+// Launching job templates (contract §13.1, LA-6..LA-11, LA-15) and the job creation every
 // launch path shares.
 #include "service/job_launch.hpp"
 

@@ -1,4 +1,4 @@
-// launch/ of workflow job templates (LA-1..LA-6) and the creation of workflow jobs with their
+// Launching workflow job templates (LA-1..LA-6) and the creation of workflow jobs with their
 // nodes and edges (DM-14..DM-16, DM-21, LA-11).
 #include "service/workflow_launch.hpp"
 

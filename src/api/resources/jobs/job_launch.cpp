@@ -1,3 +1,5 @@
+// The launch/ action of job templates (contract §13.1): loads the template, calls the launch
+// use case (service/job_launch.hpp) and answers 201 with the job or the sliced workflow job.
 #include "api/resources/jobs/job_launch.hpp"
 
 #include "api/resources/workflows/workflow_launch.hpp"

@@ -1,3 +1,5 @@
+// The launch/ action of workflow job templates (LA-1..LA-4): loads the template, calls the
+// launch use case (service/workflow_launch.hpp) and answers 201 with the workflow job.
 #include "api/resources/workflows/workflow_launch.hpp"
 
 namespace baton::api {
