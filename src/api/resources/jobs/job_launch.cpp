@@ -1,9 +1,10 @@
-// The launch/ action of job templates (contract §13.1): loads the template, calls the launch
-// use case (service/job_launch.hpp) and answers 201 with the job or the sliced workflow job.
+// The launch/ action of job templates (contract §13.1) and the relaunch/ action of jobs: load the
+// object, call the use case (service/job_launch.hpp, service/job_relaunch.hpp) and answer 201.
 #include "api/resources/jobs/job_launch.hpp"
 
 #include "api/resources/workflows/workflow_launch.hpp"
 #include "service/job_launch_fields.hpp"
+#include "service/job_relaunch.hpp"
 
 namespace baton::api {
 namespace {
@@ -18,6 +19,21 @@ Result<Reply> Launch(Ctx& ctx, ApiRequest& req) {
         ctx, l.id, json::object{{"workflow_job", l.id}, {"ignored_fields", std::move(l.ignored)}});
   return JobCreatedReply(ctx, l.id,
                          json::object{{"job", l.id}, {"ignored_fields", std::move(l.ignored)}});
+}
+
+// relaunch/ of jobs (RL-5, RL-6).
+Result<Reply> Relaunch(Ctx& ctx, ApiRequest& req) {
+  if (const ResourceDef* jobs = Registry::Get().Find("jobs")) {
+    BATON_TRY(LoadReadable(ctx, *jobs, req.ids[0]));
+  }
+  if (req.method == "GET") {
+    BATON_ASSIGN(json::object r, JobRelaunchRequirements(ctx, req.ids[0]));
+    return Reply::Json(std::move(r));
+  }
+  BATON_ASSIGN(int64_t id, RelaunchJob(ctx, req.ids[0], req.body));
+  Reply r = JobCreatedReply(ctx, id, json::object{});
+  r.body.as_object()["job"] = id;
+  return r;
 }
 
 }  // namespace
@@ -46,6 +62,15 @@ ActionDef JobTemplateLaunchAction() {
   a.title = "Job Template Launch";
   a.handler = Launch;
   a.post_fields = LaunchPostFields();
+  return a;
+}
+
+ActionDef RelaunchJobAction() {
+  ActionDef a;
+  a.name = "relaunch";
+  a.methods = {"GET", "POST"};
+  a.title = "Relaunch Job";
+  a.handler = Relaunch;
   return a;
 }
 

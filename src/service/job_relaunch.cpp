@@ -1,14 +1,16 @@
-// relaunch/ of jobs (api-resources.md §17, workflow-semantics.md RL-5, RL-6): the template is
+// Relaunching jobs (api-resources.md §17, workflow-semantics.md RL-5, RL-6): the template is
 // launched again with the prompts the job was launched with (its launch configuration), without
 // re-running prompt acceptance; hosts=failed limits the new job to the hosts that failed or were
 // unreachable.
 #include <algorithm>
 
-#include "api/resources/jobs/job_launch.hpp"
-#include "api/resources/jobs/unified_jobs.hpp"
-#include "service/attachments.hpp"
+#include "service/job_relaunch.hpp"
 
-namespace baton::api {
+#include "service/attachments.hpp"
+#include "service/job_launch.hpp"
+#include "service/unified_jobs.hpp"
+
+namespace baton::service {
 namespace {
 
 struct JobRow {
@@ -66,8 +68,7 @@ bool CanUseConfig(Session& ctx, const json::object& c) {
       if (e.is_int64() && !HasRole(ctx, "credential", e.get_int64(), "use_role")) return false;
   if (auto* v = c.if_contains("labels"); v && v->is_array())
     for (auto& e : v->as_array())
-      if (e.is_int64() && !CanRead(ctx, Registry::Get().Must("labels"), e.get_int64()))
-        return false;
+      if (e.is_int64() && !CanRead(ctx, Models::Get().Must("labels"), e.get_int64())) return false;
   return true;
 }
 
@@ -94,37 +95,39 @@ Status CanRelaunch(Session& ctx, const JobRow& j, const std::optional<Obj>& jt) 
   return Error::Forbidden();
 }
 
-Result<Reply> Relaunch(Ctx& ctx, ApiRequest& req) {
-  if (const ResourceDef* jobs = Registry::Get().Find("jobs")) {
-    BATON_TRY(LoadReadable(ctx, *jobs, req.ids[0]));
-  }
-  auto job = LoadJob(ctx, req.ids[0]);
+}  // namespace
+
+Result<json::object> JobRelaunchRequirements(Session& ctx, int64_t job_id) {
+  auto job = LoadJob(ctx, job_id);
   if (!job) return Error::NotFound();
   bool active = IsActiveStatus(job->status);
   std::vector<std::string> needed = JobPasswordsNeeded(ctx, job->id);
-  if (req.method == "GET") {
-    json::value counts;
-    if (active) {
-      counts = "Relaunch by host status not available until job finishes running.";
-    } else {
-      counts =
-          json::object{{"all", static_cast<int64_t>(RetryHosts(ctx, job->id, false).size())},
-                       {"failed", static_cast<int64_t>(RetryHosts(ctx, job->id, true).size())}};
-    }
-    json::array pw;
-    for (auto& p : needed) pw.push_back(json::string(p));
-    return Reply::Json(
-        json::object{{"passwords_needed_to_start", std::move(pw)}, {"retry_counts", counts}});
+  json::value counts;
+  if (active) {
+    counts = "Relaunch by host status not available until job finishes running.";
+  } else {
+    counts = json::object{{"all", static_cast<int64_t>(RetryHosts(ctx, job->id, false).size())},
+                          {"failed", static_cast<int64_t>(RetryHosts(ctx, job->id, true).size())}};
   }
+  json::array pw;
+  for (auto& p : needed) pw.push_back(json::string(p));
+  return json::object{{"passwords_needed_to_start", std::move(pw)}, {"retry_counts", counts}};
+}
+
+Result<int64_t> RelaunchJob(Session& ctx, int64_t job_id, const json::object& body) {
+  auto job = LoadJob(ctx, job_id);
+  if (!job) return Error::NotFound();
+  bool active = IsActiveStatus(job->status);
+  std::vector<std::string> needed = JobPasswordsNeeded(ctx, job->id);
   BATON_TRY(CheckWriteScope(ctx));
   std::optional<Obj> jt;
-  if (job->job_template) jt = Load(ctx, Registry::Get().Must("job_templates"), *job->job_template);
+  if (job->job_template) jt = Load(ctx, Models::Get().Must("job_templates"), *job->job_template);
   BATON_TRY(CanRelaunch(ctx, *job, jt));
 
   // Field validation: hosts, credential_passwords (top-level password keys accepted too).
   FieldErrors errs;
   std::string hosts = "all";
-  if (auto* h = req.body.if_contains("hosts")) {
+  if (auto* h = body.if_contains("hosts")) {
     std::string v = h->is_string() ? std::string(h->get_string()) : Dump(*h);
     if (v == "all" || v == "failed")
       hosts = v;
@@ -132,10 +135,10 @@ Result<Reply> Relaunch(Ctx& ctx, ApiRequest& req) {
       errs.Add("hosts", "\"" + v + "\" is not a valid choice.");
   }
   json::object passwords;
-  if (auto* cp = req.body.if_contains("credential_passwords"); cp && cp->is_object())
+  if (auto* cp = body.if_contains("credential_passwords"); cp && cp->is_object())
     passwords = cp->as_object();
   for (const auto& p : needed)
-    if (auto* v = req.body.if_contains(p)) passwords[p] = *v;
+    if (auto* v = body.if_contains(p)) passwords[p] = *v;
   std::string missing;
   json::object used;
   for (const auto& p : needed) {
@@ -214,20 +217,7 @@ Result<Reply> Relaunch(Ctx& ctx, ApiRequest& req) {
   store::Tx tx(ctx.db);
   BATON_ASSIGN(int64_t id, CreateJob(ctx, l));
   tx.Commit();
-  Reply r = JobCreatedReply(ctx, id, json::object{});
-  r.body.as_object()["job"] = id;
-  return r;
+  return id;
 }
 
-}  // namespace
-
-ActionDef RelaunchJobAction() {
-  ActionDef a;
-  a.name = "relaunch";
-  a.methods = {"GET", "POST"};
-  a.title = "Relaunch Job";
-  a.handler = Relaunch;
-  return a;
-}
-
-}  // namespace baton::api
+}  // namespace baton::service
