@@ -1,15 +1,14 @@
 // Webhooks of job templates and workflow job templates (workflow-semantics.md DM-4, LA-11,
 // Appendix C): webhook_key/ and the github/, gitlab/, bitbucket_dc/ receivers. What a delivery
-// means (signature, event type, guid, ref, status API) is decided in domain/webhook_event; this
-// file finds the template, refuses what AWX refuses, and launches.
+// means (signature, event type, guid, ref, status API) is decided in domain/webhook_event, what
+// it launches in service/webhook_launch; this file answers as AWX does.
 #include "api/resources/triggers/webhooks.hpp"
 #include "api/routes.hpp"
 
-#include "api/resources/jobs/job_launch.hpp"
-#include "api/resources/workflows/workflow_launch.hpp"
 #include "core/crypto.hpp"
 #include "core/log.hpp"
 #include "domain/webhook_event.hpp"
+#include "service/webhook_launch.hpp"
 
 namespace baton::api {
 namespace {
@@ -47,70 +46,22 @@ json::object Message(const char* text) {
   return json::object{{"message", text}};
 }
 
-// Launches template `id` for a delivery: a job (or the sliced workflow job a sliced template
-// makes) for a job template, a workflow job for a workflow job template; launch_type "webhook",
-// the template's webhook_service and webhook_credential, the delivery's guid, and the LA-11
-// webhook variables as launch variables that no prompt rule filters (AWX create_unified_job
-// with extra_vars). Runs in the caller's transaction.
-Result<int64_t> LaunchFor(Session& ctx, const ResourceDef& def, int64_t id,
-                          const json::object& vars) {
-  auto obj = Load(ctx, def, id);
-  if (!obj) return Error::Forbidden();
-  if (def.name == "job_templates") {
-    JobLaunch l;
-    l.template_obj = &*obj;
-    l.state = LoadTemplateState(ctx, *obj);
-    l.accepted.extra_vars = vars;
-    l.launch_type = "webhook";
-    if (int64_t slices = domain::EffectiveSliceCount(l.state, l.accepted); slices > 1)
-      return CreateSlicedWorkflowJob(ctx, l, slices);
-    return CreateJob(ctx, l);
-  }
-  WorkflowJobLaunch l;
-  l.template_obj = &*obj;
-  l.runtime_vars = vars;
-  l.launch_type = "webhook";
-  return CreateWorkflowJob(ctx, l);
-}
-
-// AWX WebhookReceiverBase.post. Every refusal is AWX's PermissionDenied (403): a template that
-// does not exist, is not set up for this service or has no key, and a bad signature or token.
+// AWX WebhookReceiverBase.post (service/webhook_launch.hpp).
 Result<Reply> Receive(Ctx& ctx, ApiRequest& req, const std::string& resource, WebhookService svc) {
-  const ResourceDef& def = Registry::Get().Must(resource);
-  const std::string service(domain::WebhookServiceName(svc));
-  int64_t id = req.ids.empty() ? 0 : req.ids[0];
-  auto row =
-      ctx.db.Query("SELECT webhook_service, webhook_key FROM " + def.table + " WHERE id = ?", {id});
-  if (row.empty() || store::AsString(row.rows[0][0]) != service) {
-    spdlog::debug("webhook {} for {} {}: no such template with this service", service, resource,
-                  id);
-    return Error::Forbidden();
-  }
-  std::string key = store::AsString(row.rows[0][1]);
   static const http::Request kNone;
   const http::Request& h = req.http ? *req.http : kNone;
-  if (!domain::WebhookSignatureOk(svc, h.headers, h.body, key)) {
-    spdlog::debug("webhook {} for {} {}: signature or token does not match", service, resource, id);
-    return Error::Forbidden();
-  }
-  if (domain::WebhookIgnored(svc, h.headers)) return Reply::Json(Message("Webhook ignored"), 200);
   json::value payload = req.body;
-  domain::WebhookEvent event = domain::ParseWebhookEvent(svc, h.headers, h.body, payload);
-  std::string guid = event.guid.is_string() ? std::string(event.guid.as_string()) : std::string();
-  store::Tx tx(ctx.db);
-  // A delivery already acted upon (GitHub and Bitbucket redeliver with the same id; a GitLab
-  // retry has the same body) launches nothing.
-  if (!guid.empty() &&
-      ctx.db.QueryInt("SELECT 1 FROM unified_jobs WHERE unified_job_template_id = ? AND "
-                      "webhook_service = ? AND webhook_guid = ? AND type IN ('job', "
-                      "'workflow_job') LIMIT 1",
-                      {id, service, guid}))
-    return Reply::Json(Message("Webhook previously received, aborting."), 202);
-  BATON_ASSIGN(int64_t job, LaunchFor(ctx, def, id, domain::WebhookExtraVars(event, payload)));
-  ctx.db.Exec("UPDATE unified_jobs SET webhook_guid = ? WHERE id = ?", {guid, job});
-  tx.Commit();
-  spdlog::info("webhook {} event {} for {} {}: launched unified job {}", service,
-               domain::PyStr(event.type), resource, id, job);
+  BATON_ASSIGN(WebhookOutcome out,
+               ReceiveWebhook(ctx, Registry::Get().Must(resource), req.ids.empty() ? 0 : req.ids[0],
+                              svc, WebhookDelivery{h.headers, h.body, payload}));
+  switch (out) {
+    case WebhookOutcome::kIgnored:
+      return Reply::Json(Message("Webhook ignored"), 200);
+    case WebhookOutcome::kAlreadyReceived:
+      return Reply::Json(Message("Webhook previously received, aborting."), 202);
+    case WebhookOutcome::kQueued:
+      break;
+  }
   return Reply::Json(Message("Job queued."), 202);
 }
 
