@@ -110,4 +110,15 @@ Status CheckDeletableJob(Session& ctx, const Obj& job) {
   return OkStatus();
 }
 
+Status CancelJob(Session& ctx, const ResourceModel& def, const Obj& job) {
+  BATON_TRY(CheckWriteScope(ctx));
+  if (def.can_change) BATON_TRY(def.can_change(ctx, job, Obj{}));
+  ctx.db.Exec(
+      "UPDATE unified_jobs SET cancel_requested = 1, canceled_on = COALESCE(canceled_on, ?), "
+      "modified = ? WHERE id = ?",
+      {ctx.now_iso(), ctx.now_iso(), IdOf(job)});
+  ctx.wake = true;
+  return OkStatus();
+}
+
 }  // namespace baton::service

@@ -21,6 +21,9 @@ std::vector<FieldDef> UnifiedJobFields();
 // 409 {"error": "Resource is being used by running jobs.", "active_jobs": [...]} when a unified
 // job whose `column` (project_id, inventory_source_id, ...) is `id` is still active.
 Status CheckNoActiveJobs(Session& ctx, std::string_view column, int64_t id);
+// cancel/ POST of an active job `job` of kind `def`: the kind's can_change policy decides who
+// may; the dispatcher (woken after the commit) stops it.
+Status CancelJob(Session& ctx, const ResourceModel& def, const Obj& job);
 // 403 "Cannot delete running job resource." for active jobs.
 Status CheckDeletableJob(Session& ctx, const Obj& job);
 // {id, name, description} of row `id` of `table` (any resource table or view), read directly so

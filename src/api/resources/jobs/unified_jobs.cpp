@@ -114,13 +114,7 @@ ActionDef CancelAction(std::string resource) {
     ctx.no_cache = true;
     if (req.method == "GET") return Reply::Json(json::object{{"can_cancel", can_cancel}});
     if (!can_cancel) return Error::MethodNotAllowed("POST");
-    BATON_TRY(CheckWriteScope(ctx));
-    if (def.can_change) BATON_TRY(def.can_change(ctx, job, Obj{}));
-    ctx.db.Exec(
-        "UPDATE unified_jobs SET cancel_requested = 1, canceled_on = COALESCE(canceled_on, ?), "
-        "modified = ? WHERE id = ?",
-        {ctx.now_iso(), ctx.now_iso(), req.ids[0]});
-    ctx.wake = true;
+    BATON_TRY(CancelJob(ctx, def, job));
     return Reply::Empty(202);
   };
   return a;
