@@ -134,34 +134,8 @@ ActionDef CopyAction(const std::string& resource) {
   a.handler = [resource](Ctx& ctx, ApiRequest& req) -> Result<Reply> {
     const ResourceDef& def = Registry::Get().Must(resource);
     BATON_ASSIGN(Obj src, LoadReadable(ctx, def, req.ids[0]));
-    json::object body;
-    if (def.copy_body) {
-      body = def.copy_body(ctx, src);
-    } else {
-      for (const auto& f : def.fields) {
-        if (f.read_only || f.column.empty() || f.internal) continue;
-        if (auto* v = src.if_contains(f.name)) body[f.name] = *v;
-      }
-    }
-    if (req.method == "GET") {
-      Obj values;
-      for (auto& kv : body) values[kv.key()] = kv.value();
-      bool can = !ctx.caller.read_only_token && (!def.can_add || def.can_add(ctx, values).ok());
-      return Reply::Json(json::object{{"can_copy", can}});
-    }
-    auto* name = req.body.if_contains("name");
-    if (!name || name->is_null() || (name->is_string() && name->get_string().empty()))
-      return Error::Field("name", "This field is required.");
-    if (!name->is_string()) return Error::Field("name", "Not a valid string.");
-    std::string original = GetString(src, "name");
-    if (name->get_string() == original)
-      return Error::Field("name", "The original object is already named " + original +
-                                      ", a copy from it cannot have the same name.");
-    body["name"] = *name;
-    store::Tx tx(ctx.db);
-    BATON_ASSIGN(Obj copy, CreateObject(ctx, def, body));
-    if (def.after_copy) BATON_TRY(def.after_copy(ctx, src, IdOf(copy)));
-    tx.Commit();
+    if (req.method == "GET") return Reply::Json(json::object{{"can_copy", CanCopy(ctx, def, src)}});
+    BATON_ASSIGN(Obj copy, CopyObject(ctx, def, src, req.body));
     return Reply::Created(SerializeDetail(ctx, def, copy), def.Url(IdOf(copy)));
   };
   return a;

@@ -426,4 +426,43 @@ Status RemoveObject(Session& ctx, const ResourceModel& def, const Obj& obj) {
   return OkStatus();
 }
 
+namespace {
+
+json::object CopyBodyOf(Session& ctx, const ResourceModel& def, const Obj& src) {
+  if (def.copy_body) return def.copy_body(ctx, src);
+  json::object body;
+  for (const auto& f : def.fields) {
+    if (f.read_only || f.column.empty() || f.internal) continue;
+    if (auto* v = src.if_contains(f.name)) body[f.name] = *v;
+  }
+  return body;
+}
+
+}  // namespace
+
+bool CanCopy(Session& ctx, const ResourceModel& def, const Obj& src) {
+  Obj values;
+  for (auto& kv : CopyBodyOf(ctx, def, src)) values[kv.key()] = kv.value();
+  return !ctx.caller.read_only_token && (!def.can_add || def.can_add(ctx, values).ok());
+}
+
+Result<Obj> CopyObject(Session& ctx, const ResourceModel& def, const Obj& src,
+                       const json::object& request) {
+  json::object body = CopyBodyOf(ctx, def, src);
+  auto* name = request.if_contains("name");
+  if (!name || name->is_null() || (name->is_string() && name->get_string().empty()))
+    return Error::Field("name", "This field is required.");
+  if (!name->is_string()) return Error::Field("name", "Not a valid string.");
+  std::string original = GetString(src, "name");
+  if (name->get_string() == original)
+    return Error::Field("name", "The original object is already named " + original +
+                                    ", a copy from it cannot have the same name.");
+  body["name"] = *name;
+  store::Tx tx(ctx.db);
+  BATON_ASSIGN(Obj copy, CreateObject(ctx, def, body));
+  if (def.after_copy) BATON_TRY(def.after_copy(ctx, src, IdOf(copy)));
+  tx.Commit();
+  return copy;
+}
+
 }  // namespace baton::service

@@ -25,6 +25,13 @@ Status DeleteObject(Session& ctx, const ResourceModel& def, const Obj& obj);
 // (an organization's teams). Removes the object's roles and writes the activity entry.
 Status RemoveObject(Session& ctx, const ResourceModel& def, const Obj& obj);
 
+// copy/ (contract §12): may the caller copy `src` (GET can_copy), and the copy named by the
+// request's "name" (the resource's copy_body, or every writable field), created with after_copy
+// in one transaction.
+bool CanCopy(Session& ctx, const ResourceModel& def, const Obj& src);
+Result<Obj> CopyObject(Session& ctx, const ResourceModel& def, const Obj& src,
+                       const json::object& request);
+
 // Stored SQL value of a coerced field value.
 store::Value ToSqlValue(const FieldDef& f, const json::value& v);
 // Identity snapshot used by activity entries ("name", "username", ...).
