@@ -15,23 +15,6 @@ bool IsIntegral(const json::value& v) {
   return v.is_int64() || v.is_uint64();
 }
 
-std::optional<int64_t> IntFrom(const json::value& v) {
-  if (v.is_int64()) return v.get_int64();
-  if (v.is_uint64()) return static_cast<int64_t>(v.get_uint64());
-  if (v.is_double()) {
-    double d = v.get_double();
-    if (d == static_cast<double>(static_cast<int64_t>(d))) return static_cast<int64_t>(d);
-    return std::nullopt;
-  }
-  if (v.is_string()) {
-    std::string_view s = v.get_string();
-    int64_t n = 0;
-    auto r = std::from_chars(s.data(), s.data() + s.size(), n);
-    if (r.ec == std::errc() && r.ptr == s.data() + s.size()) return n;
-  }
-  return std::nullopt;
-}
-
 // Coerces one value; on error adds a message for the field and returns nullopt.
 std::optional<json::value> CoerceOne(const FieldDef& f, const json::value& in, FieldErrors& errs) {
   const std::string& n = f.name;
@@ -214,6 +197,23 @@ void Changes(const ResourceModel& def, const Obj& before, const Obj& after, json
 }
 
 }  // namespace
+
+std::optional<int64_t> IntFrom(const json::value& v) {
+  if (v.is_int64()) return v.get_int64();
+  if (v.is_uint64()) return static_cast<int64_t>(v.get_uint64());
+  if (v.is_double()) {
+    double d = v.get_double();
+    if (d == static_cast<double>(static_cast<int64_t>(d))) return static_cast<int64_t>(d);
+    return std::nullopt;
+  }
+  if (v.is_string()) {
+    std::string_view s = v.get_string();
+    int64_t n = 0;
+    auto r = std::from_chars(s.data(), s.data() + s.size(), n);
+    if (r.ec == std::errc() && r.ptr == s.data() + s.size()) return n;
+  }
+  return std::nullopt;
+}
 
 Status CheckWriteScope(Session& ctx) {
   if (ctx.caller.read_only_token) return Error::Forbidden();

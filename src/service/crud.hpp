@@ -32,6 +32,9 @@ bool CanCopy(Session& ctx, const ResourceModel& def, const Obj& src);
 Result<Obj> CopyObject(Session& ctx, const ResourceModel& def, const Obj& src,
                        const json::object& request);
 
+// DRF's integer coercion: an integer, an integral float, or a string of digits.
+std::optional<int64_t> IntFrom(const json::value& v);
+
 // Stored SQL value of a coerced field value.
 store::Value ToSqlValue(const FieldDef& f, const json::value& v);
 // Identity snapshot used by activity entries ("name", "username", ...).

@@ -17,20 +17,6 @@ namespace {
 
 constexpr const char* kCt = "job_template";
 
-domain::Encryptor MakeEncryptor(Session& ctx) {
-  std::string key = ctx.cfg.secret_key;
-  return [key](std::string_view plain) { return Encrypt(key, plain); };
-}
-
-domain::Decryptor MakeDecryptor(Session& ctx) {
-  std::string key = ctx.cfg.secret_key;
-  return [key](std::string_view stored) -> std::optional<std::string> {
-    auto r = Decrypt(key, stored);
-    if (!r.ok()) return std::nullopt;
-    return r.value();
-  };
-}
-
 int64_t HostCount(Session& ctx, int64_t inventory) {
   auto inv = Load(ctx, Models::Get().Must("inventories"), inventory);
   return inv ? InventoryTotalHosts(ctx, *inv) : 0;
@@ -179,6 +165,20 @@ store::Value Caller(Session& ctx) {
 }
 
 }  // namespace
+
+domain::Encryptor MakeEncryptor(Session& ctx) {
+  std::string key = ctx.cfg.secret_key;
+  return [key](std::string_view plain) { return Encrypt(key, plain); };
+}
+
+domain::Decryptor MakeDecryptor(Session& ctx) {
+  std::string key = ctx.cfg.secret_key;
+  return [key](std::string_view stored) -> std::optional<std::string> {
+    auto r = Decrypt(key, stored);
+    if (!r.ok()) return std::nullopt;
+    return r.value();
+  };
+}
 
 domain::JobTemplateState LoadTemplateState(Session& ctx, const Obj& jt,
                                            std::optional<int64_t> prompted_inventory) {

@@ -24,6 +24,10 @@ namespace baton::service {
 domain::JobTemplateState LoadTemplateState(Session& ctx, const Obj& jt,
                                            std::optional<int64_t> prompted_inventory = {});
 
+// Encrypting and decrypting password answers with the configured secret key (core/secrets.hpp).
+domain::Encryptor MakeEncryptor(Session& ctx);
+domain::Decryptor MakeDecryptor(Session& ctx);
+
 // What a new job is made of: the template, the accepted prompts, the launch passwords.
 struct JobLaunch {
   const Obj* template_obj = nullptr;  // the job template (required)

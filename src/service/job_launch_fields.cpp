@@ -6,45 +6,20 @@
 
 #include "core/vars.hpp"
 #include "service/attachments.hpp"
+#include "service/credentials.hpp"
+#include "service/crud.hpp"
 
 namespace baton::service {
 namespace {
 
-std::optional<int64_t> IntOf(const json::value& v) {
-  if (v.is_int64()) return v.get_int64();
-  if (v.is_uint64()) return static_cast<int64_t>(v.get_uint64());
-  if (v.is_double()) {
-    double d = v.get_double();
-    if (d == static_cast<double>(static_cast<int64_t>(d))) return static_cast<int64_t>(d);
-    return std::nullopt;
-  }
-  if (v.is_string()) {
-    std::string_view s = v.get_string();
-    int64_t n = 0;
-    auto r = std::from_chars(s.data(), s.data() + s.size(), n);
-    if (r.ec == std::errc() && r.ptr == s.data() + s.size() && !s.empty()) return n;
-  }
-  return std::nullopt;
-}
-
-std::string PyTypeOf(const json::value& v) {
-  if (v.is_string()) return "str";
-  if (v.is_bool()) return "bool";
-  if (v.is_object()) return "dict";
-  if (v.is_array()) return "list";
-  if (v.is_double()) return "float";
-  if (v.is_null()) return "NoneType";
-  return "int";
-}
-
 // DRF PrimaryKeyRelatedField: an existing row of `table`, or the field's message.
 std::optional<int64_t> ParsePk(Session& ctx, const std::string& field, const json::value& v,
                                const char* table, FieldErrors& errs) {
-  if (v.is_bool() || !(v.is_int64() || v.is_uint64() || (v.is_string() && IntOf(v)))) {
-    errs.Add(field, "Incorrect type. Expected pk value, received " + PyTypeOf(v) + ".");
+  if (v.is_bool() || !(v.is_int64() || v.is_uint64() || (v.is_string() && IntFrom(v)))) {
+    errs.Add(field, "Incorrect type. Expected pk value, received " + PyTypeName(v) + ".");
     return std::nullopt;
   }
-  int64_t id = *IntOf(v);
+  int64_t id = *IntFrom(v);
   bool exists =
       table && ctx.db.QueryInt(std::string("SELECT 1 FROM ") + table + " WHERE id = ?", {id});
   if (!exists) {
@@ -58,7 +33,7 @@ std::optional<std::vector<int64_t>> ParsePkList(Session& ctx, const std::string&
                                                 const json::value& v, const char* table,
                                                 FieldErrors& errs) {
   if (!v.is_array()) {
-    errs.Add(field, "Expected a list of items but got type \"" + PyTypeOf(v) + "\".");
+    errs.Add(field, "Expected a list of items but got type \"" + PyTypeName(v) + "\".");
     return std::nullopt;
   }
   std::vector<int64_t> out;
@@ -80,7 +55,7 @@ std::optional<std::string> ParseText(const std::string& field, const json::value
 
 std::optional<int64_t> ParseInt(const std::string& field, const json::value& v,
                                 std::optional<int64_t> min, FieldErrors& errs) {
-  auto i = v.is_bool() ? std::nullopt : IntOf(v);
+  auto i = v.is_bool() ? std::nullopt : IntFrom(v);
   if (!i) {
     errs.Add(field, "A valid integer is required.");
     return std::nullopt;
@@ -161,7 +136,7 @@ domain::LaunchPrompts ParseLaunchBody(Session& ctx, json::object body, FieldErro
       else
         errs.Add(k, "\"" + s + "\" is not a valid choice.");
     } else if (k == "verbosity") {
-      auto i = v.is_bool() ? std::nullopt : IntOf(v);
+      auto i = v.is_bool() ? std::nullopt : IntFrom(v);
       if (i && *i >= 0 && *i <= 5)
         g.verbosity = i;
       else
@@ -174,8 +149,8 @@ domain::LaunchPrompts ParseLaunchBody(Session& ctx, json::object body, FieldErro
     } else if (k == "diff_mode") {
       if (v.is_bool())
         g.diff_mode = v.get_bool();
-      else if (IntOf(v) == 0 || IntOf(v) == 1)
-        g.diff_mode = IntOf(v) == 1;
+      else if (IntFrom(v) == 0 || IntFrom(v) == 1)
+        g.diff_mode = IntFrom(v) == 1;
       else if (v.is_string() && (v.get_string() == "true" || v.get_string() == "True"))
         g.diff_mode = true;
       else if (v.is_string() && (v.get_string() == "false" || v.get_string() == "False"))

@@ -2,6 +2,8 @@
 // nodes and edges (DM-14..DM-16, DM-21, LA-11).
 #include "service/workflow_launch.hpp"
 
+#include "service/job_launch.hpp"
+
 #include <map>
 
 #include "core/secrets.hpp"
@@ -9,6 +11,7 @@
 #include "domain/prompts.hpp"
 #include "domain/survey.hpp"
 #include "service/attachments.hpp"
+#include "service/credentials.hpp"
 #include "service/workflow_graph.hpp"
 
 namespace baton::service {
@@ -22,20 +25,6 @@ constexpr const char* kNodeCols =
     "unified_job_template_id, identifier, all_parents_must_converge, extra_data, "
     "survey_passwords, inventory_id, execution_environment_id, scm_branch, job_type, job_tags, "
     "skip_tags, limit_, diff_mode, verbosity, forks, job_slice_count, timeout";
-
-domain::Encryptor MakeEncryptor(Session& ctx) {
-  std::string key = ctx.cfg.secret_key;
-  return [key](std::string_view plain) { return Encrypt(key, plain); };
-}
-
-domain::Decryptor MakeDecryptor(Session& ctx) {
-  std::string key = ctx.cfg.secret_key;
-  return [key](std::string_view stored) -> std::optional<std::string> {
-    auto r = Decrypt(key, stored);
-    if (!r.ok()) return std::nullopt;
-    return r.value();
-  };
-}
 
 json::object ObjectAt(const json::object& o, std::string_view key) {
   auto* v = o.if_contains(key);
@@ -214,16 +203,6 @@ bool PendingDeletion(Session& ctx, int64_t inventory) {
              .value_or(1) != 0;
 }
 
-std::string PyType(const json::value& v) {
-  if (v.is_string()) return "str";
-  if (v.is_bool()) return "bool";
-  if (v.is_object()) return "dict";
-  if (v.is_array()) return "list";
-  if (v.is_double()) return "float";
-  if (v.is_null()) return "NoneType";
-  return "int";
-}
-
 std::optional<int64_t> ParsePk(Session& ctx, const std::string& field, const json::value& v,
                                const char* table, FieldErrors& errs) {
   std::optional<int64_t> id;
@@ -235,7 +214,7 @@ std::optional<int64_t> ParsePk(Session& ctx, const std::string& field, const jso
       id = std::stoll(s);
   }
   if (!id) {
-    errs.Add(field, "Incorrect type. Expected pk value, received " + PyType(v) + ".");
+    errs.Add(field, "Incorrect type. Expected pk value, received " + PyTypeName(v) + ".");
     return std::nullopt;
   }
   if (!ctx.db.QueryInt(std::string("SELECT 1 FROM ") + table + " WHERE id = ?", {*id})) {
@@ -275,7 +254,7 @@ json::object ParseBody(Session& ctx, json::object body, FieldErrors& errs) {
       if (auto id = ParsePk(ctx, k, *v, "inventories", errs)) given[k] = *id;
     } else if (key == "labels") {
       if (!v->is_array()) {
-        errs.Add(k, "Expected a list of items but got type \"" + PyType(*v) + "\".");
+        errs.Add(k, "Expected a list of items but got type \"" + PyTypeName(*v) + "\".");
         continue;
       }
       json::array ids;
